@@ -1,1 +1,22 @@
-pub fn x(){}
+//! AI DJ's analysis engine: decode audio (symphonia) and compute every DJ feature family
+//! (rhythm, tonal, dynamics, spatial, vocal, instrumentation, mood) into a JSON report.
+//!
+//! One code path serves the offline analyser and the plugin's live thread: an
+//! [`Analyzer`] takes blocks of samples at any rate and channel count, keeps a handful of
+//! numbers per analysis frame (memory grows with frames, never with samples) and
+//! summarises on [`Analyzer::finish`]. [`analyze_file`] is that plus decoding and tags.
+
+#![forbid(unsafe_code)]
+
+pub mod analyzer;
+pub mod decode;
+pub mod error;
+pub mod features;
+pub mod report;
+pub mod resample;
+pub mod stft;
+pub mod util;
+
+pub use analyzer::{analyze_file, AnalysisConfig, Analyzer, FileAnalysis, Timings, ANALYSIS_RATE};
+pub use error::{Error, Result};
+pub use report::Report;

@@ -1,0 +1,460 @@
+//! The streaming analyser: blocks of samples in, a report's `analysis` section out.
+//!
+//! ```text
+//! planar block (native rate, any channels)
+//!   |-- loudness (ebur128), peaks, crest factor, stereo image   [native rate]
+//!   '-- mono downmix -> resample to 22.05 kHz
+//!         |-- fast STFT (1024 / hop 256, 86 frames/s): onsets, spectral shape, HPSS
+//!         '-- tonal STFT (8192 / hop 2048, 10.8 frames/s): chroma, key, chords, pitch
+//! finish(): rhythm summary (beats) -> tonal summary (beat-synchronous chords) -> mood
+//! ```
+
+use crate::decode::AudioFile;
+use crate::error::{Error, Result};
+use crate::features::{
+    dynamics::LoudnessAccumulator,
+    instrumentation::{Instrumentation, PercussiveAccumulator},
+    mood::{Mood, MoodInputs},
+    rhythm::{self, OnsetAccumulator, RhythmConfig},
+    spatial::SpatialAccumulator,
+    spectral::SpectralAccumulator,
+    tonal::{self, ChromaAccumulator, TonalConfig},
+    vocal::PitchAccumulator,
+};
+use crate::report::{
+    Analysis, AnalyzerInfo, Metadata, OptionalParts, Report, TonalSection, ANALYZER_NAME,
+    SCHEMA_VERSION,
+};
+use crate::resample::StreamResampler;
+use crate::stft::Stft;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Sample rate of all spectral analysis, Hz. Keys and tempi live well below 11 kHz.
+pub const ANALYSIS_RATE: u32 = 22_050;
+const FAST_FFT: usize = 1024;
+const FAST_HOP: usize = 256;
+const TONAL_FFT: usize = 8192;
+const TONAL_HOP: usize = 2048;
+/// Tracks shorter than this get a warning: tempo and key need a few bars.
+pub const SHORT_TRACK_SECS: f64 = 2.0;
+
+/// Settings for one analysis.
+#[derive(Clone, Debug)]
+pub struct AnalysisConfig {
+    pub rhythm: RhythmConfig,
+    pub tonal: TonalConfig,
+    /// Points kept in every curve of the report (0 = all).
+    pub max_curve_points: usize,
+    /// Measure true peak (4x oversampled; costs about as much as the rest of loudness).
+    pub true_peak: bool,
+}
+
+impl Default for AnalysisConfig {
+    fn default() -> Self {
+        AnalysisConfig {
+            rhythm: RhythmConfig::default(),
+            tonal: TonalConfig::default(),
+            max_curve_points: 512,
+            true_peak: true,
+        }
+    }
+}
+
+impl AnalysisConfig {
+    /// Sets the curve length everywhere.
+    pub fn with_max_curve_points(mut self, n: usize) -> Self {
+        self.max_curve_points = n;
+        self.rhythm.max_curve_points = n;
+        self.tonal.max_curve_points = n;
+        self
+    }
+}
+
+/// Wall time spent per stage (for `aidj analyze --timings` and benchmarks).
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    pub decode: Duration,
+    pub levels: Duration,
+    pub resample: Duration,
+    pub fast_frames: Duration,
+    pub tonal_frames: Duration,
+    pub rhythm_summary: Duration,
+    pub tonal_summary: Duration,
+    pub other_summary: Duration,
+}
+
+impl Timings {
+    /// Everything except decoding.
+    pub fn analysis(&self) -> Duration {
+        self.levels
+            + self.resample
+            + self.fast_frames
+            + self.tonal_frames
+            + self.rhythm_summary
+            + self.tonal_summary
+            + self.other_summary
+    }
+
+    /// Adds another file's timings (batch totals).
+    pub fn add(&mut self, o: &Timings) {
+        self.decode += o.decode;
+        self.levels += o.levels;
+        self.resample += o.resample;
+        self.fast_frames += o.fast_frames;
+        self.tonal_frames += o.tonal_frames;
+        self.rhythm_summary += o.rhythm_summary;
+        self.tonal_summary += o.tonal_summary;
+        self.other_summary += o.other_summary;
+    }
+
+    /// Stage names and times, in pipeline order.
+    pub fn stages(&self) -> [(&'static str, Duration); 8] {
+        [
+            ("decode", self.decode),
+            ("levels (loudness, peaks, stereo)", self.levels),
+            ("resample", self.resample),
+            ("fast STFT (onsets, spectrum, HPSS)", self.fast_frames),
+            ("tonal STFT (chroma, pitch)", self.tonal_frames),
+            ("rhythm summary", self.rhythm_summary),
+            ("tonal summary", self.tonal_summary),
+            ("other summaries", self.other_summary),
+        ]
+    }
+}
+
+/// Streaming analyser for one stream.
+pub struct Analyzer {
+    config: AnalysisConfig,
+    sample_rate: u32,
+    channels: usize,
+    loudness: LoudnessAccumulator,
+    spatial: SpatialAccumulator,
+    resampler: StreamResampler,
+    mono: Vec<f32>,
+    resampled: Vec<f32>,
+    cleaned: Vec<Vec<f32>>,
+    fast: Stft,
+    tonal_stft: Stft,
+    onsets: OnsetAccumulator,
+    spectral: SpectralAccumulator,
+    percussive: PercussiveAccumulator,
+    chroma: ChromaAccumulator,
+    pitch: PitchAccumulator,
+    frames_in: u64,
+    non_finite: u64,
+    timings: Timings,
+}
+
+impl Analyzer {
+    /// An analyser for a stream of `channels` channels at `sample_rate` Hz.
+    ///
+    /// # Errors
+    /// Zero channels or sample rate, or a rate the resampler cannot convert.
+    pub fn new(sample_rate: u32, channels: usize, config: AnalysisConfig) -> Result<Self> {
+        if sample_rate == 0 || channels == 0 {
+            return Err(Error::InvalidParameters(format!(
+                "{channels} channels at {sample_rate} Hz"
+            )));
+        }
+        if !(1000..=1_536_000).contains(&sample_rate) {
+            return Err(Error::InvalidParameters(format!(
+                "sample rate {sample_rate} Hz out of range"
+            )));
+        }
+        let resampler =
+            StreamResampler::new(sample_rate, ANALYSIS_RATE).map_err(Error::InvalidParameters)?;
+        let fast = Stft::new(FAST_FFT, FAST_HOP, ANALYSIS_RATE);
+        let tonal_stft = Stft::new(TONAL_FFT, TONAL_HOP, ANALYSIS_RATE);
+        Ok(Analyzer {
+            loudness: LoudnessAccumulator::new(channels, sample_rate, config.true_peak),
+            spatial: SpatialAccumulator::new(channels),
+            resampler,
+            mono: Vec::new(),
+            resampled: Vec::new(),
+            cleaned: Vec::new(),
+            onsets: OnsetAccumulator::new(fast.bins(), fast.bin_hz(), fast.frame_rate()),
+            spectral: SpectralAccumulator::new(fast.bins(), fast.bin_hz(), fast.frame_rate()),
+            percussive: PercussiveAccumulator::new(fast.bins(), fast.bin_hz()),
+            chroma: ChromaAccumulator::new(
+                tonal_stft.bins(),
+                tonal_stft.bin_hz(),
+                tonal_stft.frame_rate(),
+            ),
+            pitch: PitchAccumulator::new(),
+            fast,
+            tonal_stft,
+            config,
+            sample_rate,
+            channels,
+            frames_in: 0,
+            non_finite: 0,
+            timings: Timings::default(),
+        })
+    }
+
+    /// Seconds of audio received.
+    pub fn duration_secs(&self) -> f64 {
+        self.frames_in as f64 / f64::from(self.sample_rate)
+    }
+
+    /// Feeds one planar block: `planes[c][i]`, every plane the same length. Extra planes
+    /// beyond the stream's channel count are ignored; NaN/Inf samples count as silence.
+    pub fn push(&mut self, planes: &[&[f32]]) {
+        let t0 = Instant::now();
+        let planes = &planes[..planes.len().min(self.channels)];
+        let len = planes.iter().map(|p| p.len()).min().unwrap_or(0);
+        if len == 0 {
+            return;
+        }
+        // Replace non-finite samples (copying only when there are any).
+        let dirty = planes
+            .iter()
+            .any(|p| p[..len].iter().any(|x| !x.is_finite()));
+        let mut views: Vec<&[f32]> = Vec::with_capacity(planes.len());
+        if dirty {
+            self.cleaned.resize(planes.len(), Vec::new());
+            for (dst, src) in self.cleaned.iter_mut().zip(planes) {
+                dst.clear();
+                dst.extend(src[..len].iter().map(|&x| {
+                    if x.is_finite() {
+                        x
+                    } else {
+                        self.non_finite += 1;
+                        0.0
+                    }
+                }));
+            }
+            views.extend(self.cleaned.iter().map(|p| &p[..]));
+        } else {
+            views.extend(planes.iter().map(|p| &p[..len]));
+        }
+        self.mono.clear();
+        self.mono.resize(len, 0.0);
+        let scale = 1.0 / views.len() as f32;
+        for p in &views {
+            for (m, &x) in self.mono.iter_mut().zip(p.iter()) {
+                *m += x * scale;
+            }
+        }
+        self.loudness.push(&views, &self.mono);
+        self.spatial.push(&views);
+        self.frames_in += len as u64;
+        let t1 = Instant::now();
+        self.timings.levels += t1 - t0;
+        self.resampled.clear();
+        self.resampler.push(&self.mono, &mut self.resampled);
+        self.timings.resample += t1.elapsed();
+        self.run_stfts(false);
+    }
+
+    /// Feeds interleaved samples (`channels` per frame).
+    pub fn push_interleaved(&mut self, samples: &[f32]) {
+        let ch = self.channels;
+        let frames = samples.len() / ch;
+        let mut planes: Vec<Vec<f32>> = vec![Vec::with_capacity(frames); ch];
+        for frame in samples.chunks_exact(ch) {
+            for (p, &x) in planes.iter_mut().zip(frame) {
+                p.push(x);
+            }
+        }
+        let views: Vec<&[f32]> = planes.iter().map(|p| &p[..]).collect();
+        self.push(&views);
+    }
+
+    fn run_stfts(&mut self, end: bool) {
+        let t0 = Instant::now();
+        let (onsets, spectral, percussive) =
+            (&mut self.onsets, &mut self.spectral, &mut self.percussive);
+        let mut on_fast = |f: &crate::stft::SpectrumFrame| {
+            onsets.push(f);
+            spectral.push(f);
+            percussive.push(f);
+        };
+        self.fast.push(&self.resampled, &mut on_fast);
+        if end {
+            self.fast.finish(&mut on_fast);
+        }
+        let t1 = Instant::now();
+        self.timings.fast_frames += t1 - t0;
+        let (chroma, pitch) = (&mut self.chroma, &mut self.pitch);
+        let mut on_tonal = |f: &crate::stft::SpectrumFrame| {
+            chroma.push(f);
+            pitch.push(f);
+        };
+        self.tonal_stft.push(&self.resampled, &mut on_tonal);
+        if end {
+            self.tonal_stft.finish(&mut on_tonal);
+        }
+        self.timings.tonal_frames += t1.elapsed();
+    }
+
+    /// Ends the stream and summarises it.
+    pub fn finish(mut self) -> (Analysis, Vec<String>, Timings) {
+        let t0 = Instant::now();
+        self.resampled.clear();
+        self.resampler.finish(&mut self.resampled);
+        self.timings.resample += t0.elapsed();
+        self.run_stfts(true);
+
+        let t0 = Instant::now();
+        let rhythm = rhythm::analyze(&self.onsets, &self.config.rhythm);
+        let t1 = Instant::now();
+        self.timings.rhythm_summary += t1 - t0;
+        let harmony = tonal::analyze(&self.chroma, &rhythm.beat_times, &self.config.tonal);
+        let t2 = Instant::now();
+        self.timings.tonal_summary += t2 - t1;
+
+        let max_points = self.config.max_curve_points;
+        let dynamics =
+            self.loudness
+                .finish(&self.spectral.rms, self.spectral.frame_rate(), max_points);
+        let spatial = self.spatial.finish();
+        let vocal = self.pitch.finish();
+        let centroid = self.spectral.centroid_stats();
+        let instrumentation = Instrumentation::new(
+            self.spectral.band_presence(),
+            self.percussive.percussive_ratio(),
+            centroid.mean,
+            vocal.voiced_ratio,
+        );
+        let mood = Mood::from_inputs(&MoodInputs {
+            tempo_bpm: rhythm.tempo_bpm_global,
+            danceability: rhythm.danceability_score,
+            lufs: dynamics.lufs,
+            centroid_hz: centroid.mean,
+            dissonance: harmony.dissonance_index,
+            minor: harmony.key.as_deref().map(|k| k.ends_with("minor")),
+            key_confidence: harmony.key_confidence,
+            percussive_ratio: instrumentation.percussive_ratio,
+            onset_rate: rhythm.onset_rate,
+        });
+        let tonal = TonalSection {
+            harmony,
+            spectral_centroid: centroid,
+            spectral_flatness: self.spectral.flatness_stats(),
+            zero_crossing_rate: self.spectral.zcr_stats(),
+        };
+        let mut warnings = Vec::new();
+        let secs = self.duration_secs();
+        if secs < SHORT_TRACK_SECS {
+            warnings.push(format!(
+                "very short audio ({secs:.2} s): tempo and key need a few bars, left null"
+            ));
+        }
+        if dynamics.sample_peak_dbfs.is_none_or(|p| p < -90.0) {
+            warnings.push("the audio is silent: levels and features are null".to_string());
+        }
+        if self.non_finite > 0 {
+            warnings.push(format!(
+                "{} non-finite samples (NaN/Inf) were replaced by silence",
+                self.non_finite
+            ));
+        }
+        self.timings.other_summary += t2.elapsed();
+        let analysis = Analysis {
+            rhythm,
+            tonal,
+            dynamics,
+            spatial,
+            vocal,
+            instrumentation,
+            mood,
+        };
+        (analysis, warnings, self.timings)
+    }
+}
+
+/// A file's report and the time each stage took.
+pub struct FileAnalysis {
+    pub report: Report,
+    pub timings: Timings,
+    /// Seconds of audio decoded.
+    pub audio_secs: f64,
+}
+
+/// Decodes and analyses one file.
+///
+/// # Errors
+/// Anything that stops the file from being read or decoded (see [`Error`]); a file that
+/// decodes to zero samples is [`Error::NoAudio`].
+pub fn analyze_file(path: &Path, config: &AnalysisConfig) -> Result<FileAnalysis> {
+    let t0 = Instant::now();
+    let mut file = AudioFile::open(path)?;
+    let mut decode_time = t0.elapsed();
+    let mut analyzer: Option<Analyzer> = None;
+    loop {
+        let t = Instant::now();
+        let more = file.next_block()?;
+        decode_time += t.elapsed();
+        if !more {
+            break;
+        }
+        let planes = file.block();
+        if analyzer.is_none() {
+            let info = file.info();
+            let channels = info.channels.max(planes.len());
+            analyzer = Some(Analyzer::new(info.sample_rate, channels, config.clone())?);
+        }
+        let views: Vec<&[f32]> = planes.iter().map(|p| &p[..]).collect();
+        if let Some(a) = analyzer.as_mut() {
+            a.push(&views);
+        }
+    }
+    let info = file.info().clone();
+    let Some(analyzer) = analyzer else {
+        return Err(Error::NoAudio {
+            path: path.to_path_buf(),
+            reason: if file.skipped_packets > 0 {
+                format!("all {} packets were corrupt", file.skipped_packets)
+            } else {
+                "the stream holds no samples".to_string()
+            },
+        });
+    };
+    let audio_secs = analyzer.duration_secs();
+    let (analysis, mut warnings, mut timings) = analyzer.finish();
+    timings.decode = decode_time;
+    if file.skipped_packets > 0 {
+        warnings.push(format!(
+            "{} corrupt packets were skipped while decoding",
+            file.skipped_packets
+        ));
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let report = Report {
+        schema_version: SCHEMA_VERSION,
+        analyzer: AnalyzerInfo {
+            name: ANALYZER_NAME.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            analysis_rate: ANALYSIS_RATE,
+            max_curve_points: config.max_curve_points,
+            tempo_range_bpm: [config.rhythm.min_bpm, config.rhythm.max_bpm],
+            optional: OptionalParts {
+                embeddings: false,
+                stems: false,
+                true_peak: config.true_peak,
+            },
+        },
+        metadata: Metadata {
+            path: path.to_string_lossy().into_owned(),
+            title: info.tags.title.clone().or(stem),
+            artist: info.tags.artist.clone(),
+            album: info.tags.album.clone(),
+            genre: info.tags.genre.clone(),
+            duration: Some(audio_secs),
+            sample_rate: Some(info.sample_rate),
+            channels: Some(info.channels),
+            codec: Some(info.codec.clone()),
+            container: Some(info.container.clone()),
+            skipped_packets: file.skipped_packets,
+        },
+        analysis,
+        warnings,
+    };
+    Ok(FileAnalysis {
+        report,
+        timings,
+        audio_secs,
+    })
+}

@@ -1,0 +1,116 @@
+//! The JSON report: `{"schema_version", "analyzer", "metadata", "analysis", "warnings"}`.
+//!
+//! `metadata` and `analysis` keep the seed's paths (see SEED_FEATURES.md section 2), so
+//! the recommender reads ours and the seed's alike. Every number is an `Option`: a value
+//! that could not be measured is `null`, and no NaN or infinity reaches the JSON.
+
+use crate::features::{
+    dynamics::Dynamics, instrumentation::Instrumentation, mood::Mood, rhythm::Rhythm,
+    spatial::Spatial, tonal::Tonal, vocal::Vocal,
+};
+use crate::util::Stats;
+use serde::{Deserialize, Serialize};
+
+/// Bumped whenever a field changes meaning or moves.
+pub const SCHEMA_VERSION: u32 = 1;
+/// Name written to `analyzer.name`.
+pub const ANALYZER_NAME: &str = "aidj-analysis";
+
+/// A complete analysis report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Report {
+    pub schema_version: u32,
+    pub analyzer: AnalyzerInfo,
+    pub metadata: Metadata,
+    pub analysis: Analysis,
+    /// Things a user should know (silence, very short file, skipped packets...).
+    pub warnings: Vec<String>,
+}
+
+/// Which engine wrote the report and with which settings.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AnalyzerInfo {
+    pub name: String,
+    pub version: String,
+    /// Sample rate of the spectral analysis, Hz.
+    pub analysis_rate: u32,
+    pub max_curve_points: usize,
+    /// Tempo search range, BPM.
+    pub tempo_range_bpm: [f64; 2],
+    /// Optional parts and whether they ran (the seed's availability flags).
+    pub optional: OptionalParts,
+}
+
+/// Optional analysis parts (off by default).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OptionalParts {
+    pub embeddings: bool,
+    pub stems: bool,
+    pub true_peak: bool,
+}
+
+/// What the file is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Metadata {
+    pub path: String,
+    /// From the tags, else the file stem.
+    pub title: Option<String>,
+    /// From the tags; `null` when untagged.
+    pub artist: Option<String>,
+    pub album: Option<String>,
+    pub genre: Option<String>,
+    pub duration: Option<f64>,
+    pub sample_rate: Option<u32>,
+    pub channels: Option<usize>,
+    pub codec: Option<String>,
+    pub container: Option<String>,
+    /// Corrupt packets skipped while decoding.
+    pub skipped_packets: usize,
+}
+
+/// The feature families.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Analysis {
+    pub rhythm: Rhythm,
+    pub tonal: TonalSection,
+    pub dynamics: Dynamics,
+    pub spatial: Spatial,
+    pub vocal: Vocal,
+    pub instrumentation: Instrumentation,
+    pub mood: Mood,
+}
+
+/// `analysis.tonal`: harmony plus the spectral shape statistics the seed kept there.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TonalSection {
+    #[serde(flatten)]
+    pub harmony: Tonal,
+    /// Hz.
+    pub spectral_centroid: Stats,
+    /// 0 (tone) .. 1 (white noise).
+    pub spectral_flatness: Stats,
+    /// Crossings per sample.
+    pub zero_crossing_rate: Stats,
+}
+
+impl Report {
+    /// Pretty JSON. Non-finite numbers (there should be none) become `null`.
+    pub fn to_json(&self) -> String {
+        // Serialising plain data to a String cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Parses a report written by this crate (unknown fields ignored, missing ones default).
+    ///
+    /// # Errors
+    /// Malformed JSON.
+    pub fn from_json(text: &str) -> serde_json::Result<Report> {
+        serde_json::from_str(text)
+    }
+}
