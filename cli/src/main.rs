@@ -1,1 +1,189 @@
-fn main() {}
+//! `aidj`: AI DJ's command line. Thin: parses arguments, finds files, shows progress; the
+//! work is in the `aidj-analysis` library.
+
+mod batch;
+mod bench;
+mod demo;
+mod files;
+
+use aidj_analysis::AnalysisConfig;
+use anyhow::{bail, Result};
+use batch::{BatchOptions, Job};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "aidj", version, about = "AI DJ: analyse a music library for DJing")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse audio files into JSON reports (tempo, beats, key, loudness, ...).
+    Analyze(AnalyzeArgs),
+    /// Generate a small synthetic library with known tempo and key, analyse it, compare.
+    Demo(demo::DemoArgs),
+    /// Measure analysis speed (x real time per stage) on generated audio or given files.
+    Bench(bench::BenchArgs),
+}
+
+/// Analysis settings shared by the commands that analyse.
+#[derive(Args, Clone, Debug)]
+pub struct EngineArgs {
+    /// Points kept in each curve of a report (0 keeps all).
+    #[arg(long, default_value_t = 512)]
+    max_points: usize,
+    /// Lowest tempo to report (BPM); tempi outside the range are folded by octaves into it.
+    #[arg(long)]
+    min_bpm: Option<f64>,
+    /// Highest tempo to report (BPM).
+    #[arg(long)]
+    max_bpm: Option<f64>,
+    /// Skip true-peak measurement (4x oversampling; a few percent of the time).
+    #[arg(long)]
+    no_true_peak: bool,
+}
+
+impl EngineArgs {
+    fn config(&self) -> Result<AnalysisConfig> {
+        let mut c = AnalysisConfig::default().with_max_curve_points(self.max_points);
+        if let Some(lo) = self.min_bpm {
+            c.rhythm.min_bpm = lo;
+        }
+        if let Some(hi) = self.max_bpm {
+            c.rhythm.max_bpm = hi;
+        }
+        if !(c.rhythm.min_bpm > 0.0 && c.rhythm.max_bpm >= 2.0 * c.rhythm.min_bpm * 0.99) {
+            bail!(
+                "tempo range {}..{} BPM must be positive and span an octave",
+                c.rhythm.min_bpm,
+                c.rhythm.max_bpm
+            );
+        }
+        c.true_peak = !self.no_true_peak;
+        Ok(c)
+    }
+}
+
+#[derive(Args)]
+struct AnalyzeArgs {
+    /// Audio files to analyse (reports go next to each file unless --output/--batch-out).
+    files: Vec<PathBuf>,
+    /// Analyse every file in this folder that matches --batch-pattern.
+    #[arg(long)]
+    batch_folder: Option<PathBuf>,
+    /// Glob relative to --batch-folder: `*` stays in the folder, `**` recurses
+    /// (e.g. "**/*.mp3"). Default: every supported audio file directly in the folder.
+    #[arg(long)]
+    batch_pattern: Option<String>,
+    /// Report path for a single file, or `-` for standard output.
+    #[arg(long, short)]
+    output: Option<String>,
+    /// Folder for the reports of a batch (mirrors the batch folder's subfolders).
+    #[arg(long)]
+    batch_out: Option<PathBuf>,
+    /// Replace existing reports (otherwise files with a report are skipped).
+    #[arg(long)]
+    overwrite: bool,
+    /// Files analysed in parallel (default: every core).
+    #[arg(long, short)]
+    jobs: Option<usize>,
+    /// Print the time each stage took and its multiple of real time.
+    #[arg(long)]
+    timings: bool,
+    /// Print only errors and the summary.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze(a) => analyze(a),
+        Command::Demo(d) => demo::run(d),
+        Command::Bench(b) => bench::run(b),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Default parallelism: every core.
+pub fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn analyze(a: AnalyzeArgs) -> Result<ExitCode> {
+    let config = a.engine.config()?;
+    let to_stdout = a.output.as_deref() == Some("-");
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut audio: Vec<PathBuf> = a.files.clone();
+    let root = a.batch_folder.clone();
+    if let Some(folder) = &a.batch_folder {
+        let pattern = a
+            .batch_pattern
+            .clone()
+            .unwrap_or_else(files::default_pattern);
+        let found = files::find_audio(folder, &pattern)?;
+        if found.is_empty() {
+            eprintln!(
+                "warning: no file in {} matches {pattern:?}",
+                folder.display()
+            );
+        }
+        audio.extend(found);
+    } else if a.batch_pattern.is_some() {
+        bail!("--batch-pattern needs --batch-folder");
+    }
+    if audio.is_empty() {
+        bail!("nothing to analyse: give audio files or --batch-folder");
+    }
+    if a.output.is_some() && audio.len() > 1 {
+        bail!("--output takes one file; use --batch-out DIR for several");
+    }
+    if to_stdout {
+        jobs.push(Job {
+            audio: audio[0].clone(),
+            report: None,
+        });
+    } else {
+        let paths: Vec<PathBuf> = match &a.output {
+            Some(out) => vec![PathBuf::from(out)],
+            None => audio
+                .iter()
+                .map(|p| files::report_path(p, root.as_deref(), a.batch_out.as_deref()))
+                .collect(),
+        };
+        let paths = files::unique_report_paths(paths, &audio);
+        jobs.extend(audio.iter().zip(paths).map(|(p, r)| Job {
+            audio: p.clone(),
+            report: Some(r),
+        }));
+    }
+    let opts = BatchOptions {
+        config,
+        overwrite: a.overwrite,
+        threads: a.jobs.unwrap_or_else(all_cores),
+        keep_reports: false,
+        quiet: a.quiet,
+    };
+    let (_, summary) = batch::run(&jobs, &opts);
+    eprintln!("{}", summary.line());
+    if a.timings && summary.analysed > 0 {
+        eprint!("{}", batch::timings_table(&summary.timings, summary.audio_secs));
+    }
+    Ok(if summary.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

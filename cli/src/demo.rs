@@ -1,0 +1,132 @@
+//! `aidj demo`: writes a small library of synthetic tracks whose tempo and key are known,
+//! analyses it with the same batch code as `aidj analyze`, and prints what was found
+//! against the truth.
+
+use crate::batch::{self, BatchOptions, Job, Outcome};
+use crate::{all_cores, files};
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Marks a folder as the demo's own, so re-running may replace what is in it.
+const MARKER: &str = ".aidj-demo";
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Folder for the demo library and its reports (created; must be empty or a previous demo).
+    #[arg(long, default_value = "aidj-demo")]
+    dir: PathBuf,
+    /// Files analysed in parallel (default: every core).
+    #[arg(long, short)]
+    jobs: Option<usize>,
+}
+
+pub fn run(args: DemoArgs) -> Result<ExitCode> {
+    prepare_folder(&args.dir)?;
+    let specs = aidj_synth::demo_library();
+    eprintln!(
+        "writing {} synthetic tracks to {} ...",
+        specs.len(),
+        args.dir.display()
+    );
+    let mut jobs = Vec::new();
+    for spec in &specs {
+        let name = format!("{} - {}.wav", spec.artist, spec.title);
+        let path = args.dir.join(name);
+        aidj_synth::render(spec)
+            .write_wav(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        jobs.push(Job {
+            report: Some(files::report_path(&path, None, None)),
+            audio: path,
+        });
+    }
+    let opts = BatchOptions {
+        config: aidj_analysis::AnalysisConfig::default(),
+        overwrite: true,
+        threads: args.jobs.unwrap_or_else(all_cores),
+        keep_reports: true,
+        quiet: true,
+    };
+    let (outcomes, summary) = batch::run(&jobs, &opts);
+    println!(
+        "{:<28} {:>7} {:>7} {:>6}  {:<10} {:<14} {:>6} {:>6}",
+        "track", "BPM", "found", "err%", "key", "found", "LUFS", "ok"
+    );
+    let (mut tempo_ok, mut key_ok) = (0, 0);
+    for (spec, outcome) in specs.iter().zip(&outcomes) {
+        let Outcome::Analysed {
+            report: Some(report),
+            ..
+        } = outcome
+        else {
+            println!("{:<28} analysis failed", spec.title);
+            continue;
+        };
+        let a = &report.analysis;
+        let bpm = a.rhythm.tempo_bpm_global;
+        let err = bpm.map(|b| 100.0 * (b - spec.bpm) / spec.bpm);
+        let key = a.tonal.harmony.key.clone().unwrap_or_else(|| "-".into());
+        let camelot = a.tonal.harmony.camelot.clone().unwrap_or_default();
+        let t_ok = err.is_some_and(|e| e.abs() <= 1.0);
+        let k_ok = key == spec.key_name();
+        tempo_ok += usize::from(t_ok);
+        key_ok += usize::from(k_ok);
+        println!(
+            "{:<28} {:>7.2} {:>7} {:>6}  {:<10} {:<14} {:>6} {:>6}",
+            truncate(&spec.title, 28),
+            spec.bpm,
+            bpm.map_or("-".into(), |b| format!("{b:.2}")),
+            err.map_or("-".into(), |e| format!("{e:+.2}")),
+            spec.key_name(),
+            format!("{key} {camelot}"),
+            a.dynamics.lufs.map_or("-".into(), |l| format!("{l:.1}")),
+            match (t_ok, k_ok) {
+                (true, true) => "yes",
+                (true, false) => "tempo",
+                (false, true) => "key",
+                (false, false) => "no",
+            }
+        );
+    }
+    println!(
+        "\ntempo within 1%: {tempo_ok}/{n}; key exact: {key_ok}/{n}",
+        n = specs.len()
+    );
+    println!("{}", summary.line());
+    println!(
+        "reports are next to the audio in {}; try `aidj analyze --timings {}`",
+        args.dir.display(),
+        args.dir.join("*.wav").display()
+    );
+    Ok(if summary.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn prepare_folder(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        let is_demo = dir.join(MARKER).exists();
+        let empty = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .next()
+            .is_none();
+        if !is_demo && !empty {
+            bail!(
+                "{} exists and is not a previous demo folder; choose another with --dir",
+                dir.display()
+            );
+        }
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::write(dir.join(MARKER), b"written by `aidj demo`\n")
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    Ok(())
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
