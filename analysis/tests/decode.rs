@@ -14,7 +14,11 @@ fn ffmpeg(args: &[&str]) {
         .args(args)
         .output()
         .expect("ffmpeg is needed by these tests: run scripts/test.sh to install it");
-    assert!(out.status.success(), "ffmpeg {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ffmpeg {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A 6 s stereo WAV: a 440 Hz tone at -12 dBFS left, 660 Hz right, with clicks.
@@ -29,7 +33,9 @@ fn source_wav(dir: &Path, rate: u32, channels: usize) -> PathBuf {
         }
     }
     let path = dir.join(format!("src_{rate}_{channels}.wav"));
-    common::audio(rate, planes).write_wav(&path).expect("write wav");
+    common::audio(rate, planes)
+        .write_wav(&path)
+        .expect("write wav");
     path
 }
 
@@ -43,13 +49,16 @@ fn every_format_decodes_with_tags_duration_and_level() {
     let wav = source_wav(dir.path(), 44_100, 2);
     let reference = analyze_file(&wav, &config()).expect("wav");
     let ref_lufs = reference.report.analysis.dynamics.lufs.expect("lufs");
-    assert_eq!(reference.report.metadata.title.as_deref(), Some("src_44100_2"));
+    assert_eq!(
+        reference.report.metadata.title.as_deref(),
+        Some("src_44100_2")
+    );
     let cases: &[(&str, &[&str])] = &[
         ("flac", &["-c:a", "flac"]),
         ("mp3", &["-c:a", "libmp3lame", "-b:a", "192k"]),
         ("ogg", &["-c:a", "libvorbis", "-q:a", "5"]),
         ("m4a", &["-c:a", "aac", "-b:a", "192k"]),
-        ("aiff", &["-c:a", "pcm_s16be"]),
+        ("aiff", &["-c:a", "pcm_s16be", "-write_id3v2", "1"]),
     ];
     for (ext, codec) in cases {
         let out = dir.path().join(format!("tagged.{ext}"));
@@ -76,14 +85,23 @@ fn every_format_decodes_with_tags_duration_and_level() {
         // Lossy encoders pad a little at the ends.
         assert!((duration - 6.0).abs() < 0.1, "{ext}: duration {duration}");
         let lufs = a.report.analysis.dynamics.lufs.expect("lufs");
-        assert!((lufs - ref_lufs).abs() < 0.3, "{ext}: {lufs} LUFS vs {ref_lufs}");
+        assert!(
+            (lufs - ref_lufs).abs() < 0.3,
+            "{ext}: {lufs} LUFS vs {ref_lufs}"
+        );
     }
 }
 
 #[test]
 fn any_rate_and_channel_count() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for (rate, channels) in [(8_000, 1), (22_050, 2), (48_000, 2), (96_000, 2), (44_100, 6)] {
+    for (rate, channels) in [
+        (8_000, 1),
+        (22_050, 2),
+        (48_000, 2),
+        (96_000, 2),
+        (44_100, 6),
+    ] {
         let wav = source_wav(dir.path(), rate, channels);
         let a = analyze_file(&wav, &config()).unwrap_or_else(|e| panic!("{rate}/{channels}: {e}"));
         let r = &a.report;
@@ -103,7 +121,10 @@ fn expect_error(path: &Path, want: impl Fn(&Error) -> bool) -> String {
         Err(e) => {
             let msg = e.to_string();
             assert!(want(&e), "{}: unexpected error {msg}", path.display());
-            assert!(msg.contains(&*path.to_string_lossy()), "message names the file: {msg}");
+            assert!(
+                msg.contains(&*path.to_string_lossy()),
+                "message names the file: {msg}"
+            );
             assert!(!msg.contains('\n'), "one line: {msg}");
             msg
         }
@@ -129,9 +150,18 @@ fn bad_files_give_one_line_errors_naming_the_file() {
     // Opus is not among symphonia's codecs: unsupported, not a crash.
     let wav = source_wav(d, 48_000, 2);
     let opus = d.join("voice.ogg");
-    ffmpeg(&["-i", wav.to_str().expect("utf8"), "-c:a", "libopus", opus.to_str().expect("utf8")]);
+    ffmpeg(&[
+        "-i",
+        wav.to_str().expect("utf8"),
+        "-c:a",
+        "libopus",
+        opus.to_str().expect("utf8"),
+    ]);
     expect_error(&opus, |e| {
-        matches!(e, Error::UnsupportedCodec { .. } | Error::UnrecognisedFormat { .. })
+        matches!(
+            e,
+            Error::UnsupportedCodec { .. } | Error::UnrecognisedFormat { .. }
+        )
     });
 
     // A WAV header with nothing after it.
@@ -147,7 +177,13 @@ fn truncated_and_corrupt_files_still_give_reports() {
     let d = dir.path();
     let wav = source_wav(d, 44_100, 2);
     let mp3 = d.join("full.mp3");
-    ffmpeg(&["-i", wav.to_str().expect("utf8"), "-c:a", "libmp3lame", mp3.to_str().expect("utf8")]);
+    ffmpeg(&[
+        "-i",
+        wav.to_str().expect("utf8"),
+        "-c:a",
+        "libmp3lame",
+        mp3.to_str().expect("utf8"),
+    ]);
     let bytes = std::fs::read(&mp3).expect("read");
 
     // Cut in half: the first half is analysed.
@@ -173,7 +209,11 @@ fn truncated_and_corrupt_files_still_give_reports() {
     let bad = d.join("corrupt.mp3");
     std::fs::write(&bad, &corrupt).expect("write");
     let a = analyze_file(&bad, &config()).expect("corrupt mp3 gives a report");
-    assert!(a.audio_secs > 4.5, "most of the audio survives: {}", a.audio_secs);
+    assert!(
+        a.audio_secs > 4.5,
+        "most of the audio survives: {}",
+        a.audio_secs
+    );
     let json = a.report.to_json();
     assert!(!json.contains("NaN"));
 }
@@ -187,7 +227,11 @@ fn silent_and_very_short_files_give_reports_with_nulls_and_warnings() {
         .expect("write");
     let a = analyze_file(&silent, &config()).expect("silent file gives a report");
     let r = &a.report;
-    assert!(r.warnings.iter().any(|w| w.contains("silent")), "{:?}", r.warnings);
+    assert!(
+        r.warnings.iter().any(|w| w.contains("silent")),
+        "{:?}",
+        r.warnings
+    );
     assert_eq!(r.analysis.dynamics.lufs, None);
     assert_eq!(r.analysis.rhythm.tempo_bpm_global, None);
     assert_eq!(r.analysis.tonal.harmony.key, None);
@@ -198,7 +242,11 @@ fn silent_and_very_short_files_give_reports_with_nulls_and_warnings() {
         .expect("write");
     let a = analyze_file(&short, &config()).expect("short file gives a report");
     let r = &a.report;
-    assert!(r.warnings.iter().any(|w| w.contains("short")), "{:?}", r.warnings);
+    assert!(
+        r.warnings.iter().any(|w| w.contains("short")),
+        "{:?}",
+        r.warnings
+    );
     assert_eq!(r.analysis.rhythm.tempo_bpm_global, None);
     assert!(r.analysis.dynamics.sample_peak_dbfs.is_some());
     // The JSON parses back into the same report.

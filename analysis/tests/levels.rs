@@ -2,7 +2,7 @@
 //! pitch against closed-form values on generated signals.
 
 mod common;
-use aidj_synth::signals::{db_to_amp, mid_side, sine, silence, white_noise};
+use aidj_synth::signals::{db_to_amp, mid_side, silence, sine, white_noise};
 use common::{analyze_audio, assert_close, audio};
 
 #[test]
@@ -90,7 +90,12 @@ fn band_presence_is_each_band_share_of_power() {
         sine(1000.0, 0.2, secs, rate),
         sine(5000.0, 0.1, secs, rate),
     );
-    let x: Vec<f32> = b.iter().zip(&m).zip(&t).map(|((a, b), c)| a + b + c).collect();
+    let x: Vec<f32> = b
+        .iter()
+        .zip(&m)
+        .zip(&t)
+        .map(|((a, b), c)| a + b + c)
+        .collect();
     let (a, _) = analyze_audio(&audio(rate, vec![x]));
     let i = &a.instrumentation;
     assert_close("bass", i.bass_presence, 16.0 / 21.0, 0.02);
@@ -128,7 +133,10 @@ fn percussive_ratio_separates_sustained_tones_from_clicks() {
         });
     let (a, _) = analyze_audio(&audio(rate, vec![chord]));
     let sustained = a.instrumentation.percussive_ratio.expect("ratio");
-    assert!(sustained < 0.2, "sustained chord percussive ratio {sustained}");
+    assert!(
+        sustained < 0.2,
+        "sustained chord percussive ratio {sustained}"
+    );
 
     // Noise bursts of 5 ms, 4 per second: all onset, no sustain.
     let noise = white_noise(0.8, secs, rate, 3);
@@ -152,7 +160,10 @@ fn predominant_pitch_of_a_harmonic_tone() {
     let n = (secs * rate as f64) as usize;
     let mut x = vec![0.0f32; n];
     for h in 1..=6 {
-        for (v, s) in x.iter_mut().zip(sine(220.0 * h as f64, 0.3 / h as f32, secs, rate)) {
+        for (v, s) in x
+            .iter_mut()
+            .zip(sine(220.0 * h as f64, 0.3 / h as f32, secs, rate))
+        {
             *v += s;
         }
     }
@@ -170,7 +181,10 @@ fn predominant_pitch_of_a_harmonic_tone() {
 fn silence_and_garbage_samples_give_nulls_and_warnings_not_nan() {
     let rate = 44_100;
     let (a, warnings) = analyze_audio(&audio(rate, vec![silence(5.0, rate), silence(5.0, rate)]));
-    assert!(warnings.iter().any(|w| w.contains("silent")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("silent")),
+        "{warnings:?}"
+    );
     assert_eq!(a.dynamics.lufs, None);
     assert_eq!(a.dynamics.crest_factor, None);
     assert_eq!(a.spatial.width, None);
@@ -182,7 +196,10 @@ fn silence_and_garbage_samples_give_nulls_and_warnings_not_nan() {
     x[2000] = f32::INFINITY;
     x[3000] = f32::NEG_INFINITY;
     let (a, warnings) = analyze_audio(&audio(rate, vec![x.clone(), x]));
-    assert!(warnings.iter().any(|w| w.contains("non-finite")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("non-finite")),
+        "{warnings:?}"
+    );
     assert!(a.dynamics.lufs.is_some_and(f64::is_finite));
     assert_close("peak despite inf", a.dynamics.sample_peak_dbfs, -6.02, 0.01);
 }

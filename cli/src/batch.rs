@@ -88,8 +88,7 @@ pub fn run(jobs: &[Job], opts: &BatchOptions) -> (Vec<Outcome>, Summary) {
         Some(b) => b.println(line),
         None => eprintln!("{line}"),
     };
-    let outcomes: Mutex<Vec<Option<Outcome>>> =
-        Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let outcomes: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
     let work = |(i, job): (usize, &Job)| {
         let outcome = run_one(job, opts);
         match &outcome {
@@ -98,7 +97,12 @@ pub fn run(jobs: &[Job], opts: &BatchOptions) -> (Vec<Outcome>, Summary) {
                 "skipped {} (report exists; --overwrite to redo)",
                 job.audio.display()
             )),
-            Outcome::Analysed { warnings, audio_secs, timings, .. } if !opts.quiet => {
+            Outcome::Analysed {
+                warnings,
+                audio_secs,
+                timings,
+                ..
+            } if !opts.quiet => {
                 for w in warnings {
                     say(format!("warning: {}: {w}", job.audio.display()));
                 }
@@ -149,7 +153,11 @@ pub fn run(jobs: &[Job], opts: &BatchOptions) -> (Vec<Outcome>, Summary) {
     };
     for o in &outcomes {
         match o {
-            Outcome::Analysed { audio_secs, timings, .. } => {
+            Outcome::Analysed {
+                audio_secs,
+                timings,
+                ..
+            } => {
                 summary.analysed += 1;
                 summary.audio_secs += audio_secs;
                 summary.timings.add(timings);

@@ -53,7 +53,8 @@ fn bench_generated(args: &BenchArgs, config: &AnalysisConfig) {
     );
     let mut best: Option<Timings> = None;
     for _ in 0..args.runs.max(1) {
-        let Ok(mut analyzer) = Analyzer::new(audio.sample_rate, audio.channels.len(), config.clone())
+        let Ok(mut analyzer) =
+            Analyzer::new(audio.sample_rate, audio.channels.len(), config.clone())
         else {
             return;
         };

@@ -149,7 +149,10 @@ mod tests {
     fn report_paths_mirror_folders_and_never_collide() {
         let root = Path::new("/music");
         let a = PathBuf::from("/music/house/a.mp3");
-        assert_eq!(report_path(&a, Some(root), None), PathBuf::from("/music/house/a.json"));
+        assert_eq!(
+            report_path(&a, Some(root), None),
+            PathBuf::from("/music/house/a.json")
+        );
         assert_eq!(
             report_path(&a, Some(root), Some(Path::new("/r"))),
             PathBuf::from("/r/house/a.json")

@@ -14,7 +14,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "aidj", version, about = "AI DJ: analyse a music library for DJing")]
+#[command(
+    name = "aidj",
+    version,
+    about = "AI DJ: analyse a music library for DJing"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -179,7 +183,10 @@ fn analyze(a: AnalyzeArgs) -> Result<ExitCode> {
     let (_, summary) = batch::run(&jobs, &opts);
     eprintln!("{}", summary.line());
     if a.timings && summary.analysed > 0 {
-        eprint!("{}", batch::timings_table(&summary.timings, summary.audio_secs));
+        eprint!(
+            "{}",
+            batch::timings_table(&summary.timings, summary.audio_secs)
+        );
     }
     Ok(if summary.failed > 0 {
         ExitCode::FAILURE

@@ -10,7 +10,11 @@ pub fn analyze_audio(audio: &Audio) -> (Analysis, Vec<String>) {
     analyze_with(audio, AnalysisConfig::default(), 4096)
 }
 
-pub fn analyze_with(audio: &Audio, config: AnalysisConfig, block: usize) -> (Analysis, Vec<String>) {
+pub fn analyze_with(
+    audio: &Audio,
+    config: AnalysisConfig,
+    block: usize,
+) -> (Analysis, Vec<String>) {
     let mut a = Analyzer::new(audio.sample_rate, audio.channels.len(), config).expect("analyzer");
     let frames = audio.frames();
     let mut start = 0;
@@ -35,5 +39,8 @@ pub fn audio(sample_rate: u32, channels: Vec<Vec<f32>>) -> Audio {
 /// Asserts `|got - want| <= tol`, naming the quantity.
 pub fn assert_close(what: &str, got: Option<f64>, want: f64, tol: f64) {
     let g = got.unwrap_or_else(|| panic!("{what}: got null, want {want}"));
-    assert!((g - want).abs() <= tol, "{what}: got {g}, want {want} +- {tol}");
+    assert!(
+        (g - want).abs() <= tol,
+        "{what}: got {g}, want {want} +- {tol}"
+    );
 }
