@@ -135,136 +135,64 @@ impl Chord {
     }
 }
 
-use Quality::{Major as M, Minor as m};
-
-/// A named 8-bar progression as (semitones above the tonic, quality) per bar.
-type Progression = (&'static str, [(u8, Quality); 8]);
+/// A named 8-bar progression: (name, one Roman numeral per bar). Upper case = major
+/// triad, lower case = minor triad; degrees are taken from the key's own scale
+/// (major, or natural minor), so in a minor key `V` is the harmonic-minor dominant.
+pub type Progression = (&'static str, &'static str);
 
 /// Major-key progressions (tonic first, on bars 1 and 5, and last).
 pub const MAJOR_PROGRESSIONS: [Progression; 4] = [
-    (
-        "I-V-vi-IV",
-        [
-            (0, M),
-            (7, M),
-            (9, m),
-            (5, M),
-            (0, M),
-            (7, M),
-            (5, M),
-            (0, M),
-        ],
-    ),
-    (
-        "I-IV-V-I",
-        [
-            (0, M),
-            (5, M),
-            (7, M),
-            (0, M),
-            (0, M),
-            (5, M),
-            (7, M),
-            (0, M),
-        ],
-    ),
-    (
-        "I-vi-IV-V",
-        [
-            (0, M),
-            (9, m),
-            (5, M),
-            (7, M),
-            (0, M),
-            (5, M),
-            (7, M),
-            (0, M),
-        ],
-    ),
-    (
-        "I-IV-vi-V",
-        [
-            (0, M),
-            (5, M),
-            (9, m),
-            (7, M),
-            (0, M),
-            (5, M),
-            (7, M),
-            (0, M),
-        ],
-    ),
+    ("I-V-vi-IV", "I V vi IV I V IV I"),
+    ("I-IV-V-I", "I IV V I I IV V I"),
+    ("I-vi-IV-V", "I vi IV V I IV V I"),
+    ("I-IV-vi-V", "I IV vi V I IV V I"),
 ];
 
 /// Minor-key progressions (tonic first, most frequent and last). Those marked
 /// "harmonic" use a major V (raised 7th, harmonic minor).
 pub const MINOR_PROGRESSIONS: [Progression; 5] = [
-    (
-        "i-VI-III-VII",
-        [
-            (0, m),
-            (8, M),
-            (3, M),
-            (10, M),
-            (0, m),
-            (8, M),
-            (10, M),
-            (0, m),
-        ],
-    ),
-    (
-        "i-iv-v-i",
-        [
-            (0, m),
-            (5, m),
-            (7, m),
-            (0, m),
-            (0, m),
-            (5, m),
-            (7, m),
-            (0, m),
-        ],
-    ),
-    (
-        "i-iv-V-i (harmonic)",
-        [
-            (0, m),
-            (5, m),
-            (7, M),
-            (0, m),
-            (0, m),
-            (5, m),
-            (7, M),
-            (0, m),
-        ],
-    ),
-    (
-        "i-VII-VI-VII (harmonic V)",
-        [
-            (0, m),
-            (0, m),
-            (10, M),
-            (8, M),
-            (0, m),
-            (10, M),
-            (8, M),
-            (7, M),
-        ],
-    ),
-    (
-        "i-iv-VII-III",
-        [
-            (0, m),
-            (5, m),
-            (10, M),
-            (3, M),
-            (0, m),
-            (5, m),
-            (7, M),
-            (0, m),
-        ],
-    ),
+    ("i-VI-III-VII (harmonic V)", "i VI III VII i VI V i"),
+    ("i-iv-v-i", "i iv v i i iv v i"),
+    ("i-iv-V-i (harmonic)", "i iv V i i iv V i"),
+    ("i-VII-VI-VII (harmonic V)", "i i VII VI i VII VI V"),
+    ("i-iv-VII-III", "i iv VII III i iv V i"),
 ];
+
+/// Parses one Roman numeral (I..VII, case gives the quality) in a major or minor key
+/// into (semitones above the tonic, quality).
+///
+/// # Panics
+/// On an unknown numeral (the tables above are fixed and tested).
+pub fn parse_roman(numeral: &str, minor_key: bool) -> (u8, Quality) {
+    const MAJOR_SCALE: [u8; 7] = [0, 2, 4, 5, 7, 9, 11];
+    const MINOR_SCALE: [u8; 7] = [0, 2, 3, 5, 7, 8, 10];
+    let upper = numeral.to_ascii_uppercase();
+    let degree = match upper.as_str() {
+        "I" => 0,
+        "II" => 1,
+        "III" => 2,
+        "IV" => 3,
+        "V" => 4,
+        "VI" => 5,
+        "VII" => 6,
+        _ => panic!("unknown Roman numeral {numeral}"),
+    };
+    let quality = if upper == numeral {
+        Quality::Major
+    } else {
+        Quality::Minor
+    };
+    let scale = if minor_key { MINOR_SCALE } else { MAJOR_SCALE };
+    (scale[degree], quality)
+}
+
+fn progression_bars(p: &Progression, minor_key: bool) -> [(u8, Quality); 8] {
+    let mut out = [(0, Quality::Major); 8];
+    for (o, n) in out.iter_mut().zip(p.1.split_whitespace()) {
+        *o = parse_roman(n, minor_key);
+    }
+    out
+}
 
 /// Per-track choices derived deterministically from the seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -329,14 +257,18 @@ pub fn bar_plans(spec: &TrackSpec) -> Vec<BarPlan> {
     let secs = sections(spec);
     let var = variation(spec);
     let prog = if spec.minor {
-        MINOR_PROGRESSIONS[var.progression].1
+        progression_bars(&MINOR_PROGRESSIONS[var.progression], true)
     } else {
-        MAJOR_PROGRESSIONS[var.progression].1
+        progression_bars(&MAJOR_PROGRESSIONS[var.progression], false)
     };
     let tonic = spec.key_root % 12;
     let tonic_chord = Chord {
         root: tonic,
-        quality: if spec.minor { m } else { M },
+        quality: if spec.minor {
+            Quality::Minor
+        } else {
+            Quality::Major
+        },
     };
     let mut out = Vec::with_capacity(spec.bars as usize);
     for (si, s) in secs.iter().enumerate() {
@@ -752,7 +684,7 @@ pub fn lead_notes(spec: &TrackSpec) -> Vec<NoteEvent> {
     out
 }
 
-/// A sustained pad chord (4 voices: root in octave 3, triad in G3..F#4).
+/// A sustained pad chord (4 voices: root in C3..B3, third and fifth in G3..F#4, root again in C4..B4).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PadChord {
     /// Onset in seconds.
@@ -793,9 +725,9 @@ pub fn pad_chords(spec: &TrackSpec) -> Vec<PadChord> {
             dur_secs: spec.bar_secs(),
             midis: [
                 place(pcs[0], 48),
-                place(pcs[0], 55),
                 place(pcs[1], 55),
                 place(pcs[2], 55),
+                place(pcs[0], 60),
             ],
             chord: bp.chord,
             velocity: bp.section.gain() * if breakdown { 1.35 } else { 1.0 },
@@ -803,4 +735,30 @@ pub fn pad_chords(spec: &TrackSpec) -> Vec<PadChord> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progressions_parse_and_start_on_tonic() {
+        for (p, minor) in MAJOR_PROGRESSIONS
+            .iter()
+            .map(|p| (p, false))
+            .chain(MINOR_PROGRESSIONS.iter().map(|p| (p, true)))
+        {
+            assert_eq!(p.1.split_whitespace().count(), 8, "{}", p.0);
+            let bars = progression_bars(p, minor);
+            let tonic = parse_roman(if minor { "i" } else { "I" }, minor);
+            assert_eq!(bars[0], tonic);
+            let n_tonic = bars.iter().filter(|&&b| b == tonic).count();
+            assert!(n_tonic >= 3, "{}", p.0);
+        }
+        assert_eq!(parse_roman("V", true), (7, Quality::Major));
+        assert_eq!(parse_roman("v", true), (7, Quality::Minor));
+        assert_eq!(parse_roman("VI", true), (8, Quality::Major));
+        assert_eq!(parse_roman("vi", false), (9, Quality::Minor));
+        assert_eq!(parse_roman("VII", true), (10, Quality::Major));
+    }
 }

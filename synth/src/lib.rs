@@ -27,5 +27,5 @@ mod spec;
 pub use arrangement::hat_onset_times;
 pub use audio::Audio;
 pub use library::{demo_library, key_test_set, tempo_test_set};
-pub use render::render;
+pub use render::{render, render_stems, Stems};
 pub use spec::{Groove, StereoImage, TrackSpec, KEY_NAMES};
