@@ -677,7 +677,7 @@ pub fn lead_notes(spec: &TrackSpec) -> Vec<NoteEvent> {
                 start_secs: step_time(spec, bp.bar, s),
                 dur_secs: 0.45 * beat,
                 midi: tones[k],
-                velocity: g * if s % 4 == 0 { 1.0 } else { 0.7 },
+                velocity: g * if s.is_multiple_of(4) { 1.0 } else { 0.7 },
             });
         }
     }

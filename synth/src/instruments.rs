@@ -221,7 +221,6 @@ impl Tables {
             saw: Wavetable::saw(40),
             pad: Wavetable::from_harmonics(&pad),
             lead: Wavetable::from_harmonics(&lead),
-
         }
     }
 }

@@ -113,7 +113,10 @@ pub fn render_stems(spec: &TrackSpec) -> Stems {
 }
 
 fn normalise_gain(spec: &TrackSpec, l: &[f32], r: &[f32]) -> f32 {
-    let peak = l.iter().chain(r.iter()).fold(0.0f32, |p, &x| p.max(x.abs()));
+    let peak = l
+        .iter()
+        .chain(r.iter())
+        .fold(0.0f32, |p, &x| p.max(x.abs()));
     if peak > 0.0 {
         db_to_amp(spec.peak_dbfs) / peak
     } else {
@@ -128,8 +131,18 @@ fn to_stereo(spec: &TrackSpec, p: Part) -> (Vec<f32>, Vec<f32>) {
         StereoImage::LeftOnly => (p.mid, vec![0.0f32; n]),
         StereoImage::Wide { side_gain } => {
             let g = side_gain.clamp(0.0, 1.0);
-            let l = p.mid.iter().zip(&p.side).map(|(&m, &s)| m + g * s).collect();
-            let r = p.mid.iter().zip(&p.side).map(|(&m, &s)| m - g * s).collect();
+            let l = p
+                .mid
+                .iter()
+                .zip(&p.side)
+                .map(|(&m, &s)| m + g * s)
+                .collect();
+            let r = p
+                .mid
+                .iter()
+                .zip(&p.side)
+                .map(|(&m, &s)| m - g * s)
+                .collect();
             (l, r)
         }
     }
@@ -152,7 +165,11 @@ fn render_parts(spec: &TrackSpec) -> [Part; 4] {
     let mut rng = Rng::stream(spec.seed, 3);
     let kick_tail = spec.midi_hz(f64::from(place(spec.key_root, 26)));
     let kick = ins::kick(sr, kick_tail, &mut rng);
-    let snare = ins::snare(sr, spec.midi_hz(f64::from(place(spec.key_root, 51))), &mut rng);
+    let snare = ins::snare(
+        sr,
+        spec.midi_hz(f64::from(place(spec.key_root, 51))),
+        &mut rng,
+    );
     let clap = ins::clap(sr, &mut rng);
     let closed: Vec<OneShot> = (0..4).map(|_| ins::closed_hat(sr, &mut rng)).collect();
     let open: Vec<OneShot> = (0..2).map(|_| ins::open_hat(sr, &mut rng)).collect();

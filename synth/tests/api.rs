@@ -36,8 +36,13 @@ fn nothing_before_start_offset() {
     let spec = short(Groove::Breakbeat).with_start_offset(0.75);
     let a = render(&spec);
     let first = (0.75 * 44_100.0) as usize - 1;
-    assert!(a.channels.iter().all(|c| c[..first].iter().all(|&x| x == 0.0)));
-    assert!(a.channels[0][first + 1..first + 200].iter().any(|&x| x != 0.0));
+    assert!(a
+        .channels
+        .iter()
+        .all(|c| c[..first].iter().all(|&x| x == 0.0)));
+    assert!(a.channels[0][first + 1..first + 200]
+        .iter()
+        .any(|&x| x != 0.0));
 }
 
 #[test]
@@ -76,7 +81,10 @@ fn sections_layouts() {
     assert_eq!(kinds(8), vec![Main]);
     assert_eq!(kinds(12), vec![Main, Drop]);
     assert_eq!(kinds(32), vec![Intro, Main, Breakdown, Drop]);
-    assert_eq!(kinds(48), vec![Intro, Main, Breakdown, Drop, Breakdown, Outro]);
+    assert_eq!(
+        kinds(48),
+        vec![Intro, Main, Breakdown, Drop, Breakdown, Outro]
+    );
 }
 
 #[test]
@@ -99,9 +107,15 @@ fn kicks_follow_groove_truth() {
     let spec = TrackSpec::new("K", 174.0, 0, false, Groove::HalfTimeFeel).with_bars(8);
     let t = spec.beat_period_secs();
     let hits = arrangement::drum_hits(&spec);
-    let bar0: Vec<_> = hits.iter().filter(|h| h.time_secs < 4.0 * t - 1e-9).collect();
+    let bar0: Vec<_> = hits
+        .iter()
+        .filter(|h| h.time_secs < 4.0 * t - 1e-9)
+        .collect();
     let at = |d: Drum| -> Vec<f64> {
-        bar0.iter().filter(|h| h.drum == d).map(|h| h.time_secs / t).collect()
+        bar0.iter()
+            .filter(|h| h.drum == d)
+            .map(|h| h.time_secs / t)
+            .collect()
     };
     assert_eq!(at(Drum::Kick), vec![0.0, 2.5]);
     assert_eq!(at(Drum::Snare), vec![1.0, 3.0]);
@@ -148,7 +162,12 @@ fn peak_matches_peak_dbfs() {
         (-6.0, StereoImage::Mono),
         (-0.1, StereoImage::LeftOnly),
     ] {
-        let a = render(&short(Groove::Sparse).with_bars(4).with_peak_dbfs(db).with_stereo(st));
+        let a = render(
+            &short(Groove::Sparse)
+                .with_bars(4)
+                .with_peak_dbfs(db)
+                .with_stereo(st),
+        );
         let got = 20.0 * a.peak().log10();
         assert!((got - db).abs() < 0.01, "{got} vs {db}");
     }
@@ -217,7 +236,10 @@ fn rendered_hats_are_where_the_truth_says() {
     };
     for &t in hat_onset_times(&spec).iter().skip(1).take(20) {
         let i = (t * sr).round() as usize;
-        assert!(hf(i, i + 200) > 4.0 * hf(i - 300, i - 100), "no onset at {t}");
+        assert!(
+            hf(i, i + 200) > 4.0 * hf(i - 300, i - 100),
+            "no onset at {t}"
+        );
     }
 }
 
@@ -265,14 +287,25 @@ fn sets_cover_the_ranges() {
 
 #[test]
 fn key_names() {
-    assert_eq!(TrackSpec::new("a", 120.0, 1, false, Groove::Sparse).key_name(), "C# major");
-    assert_eq!(TrackSpec::new("a", 120.0, 9, true, Groove::Sparse).key_name(), "A minor");
-    assert_eq!(TrackSpec::new("a", 120.0, 22, true, Groove::Sparse).key_name(), "A# minor");
+    assert_eq!(
+        TrackSpec::new("a", 120.0, 1, false, Groove::Sparse).key_name(),
+        "C# major"
+    );
+    assert_eq!(
+        TrackSpec::new("a", 120.0, 9, true, Groove::Sparse).key_name(),
+        "A minor"
+    );
+    assert_eq!(
+        TrackSpec::new("a", 120.0, 22, true, Groove::Sparse).key_name(),
+        "A# minor"
+    );
 }
 
 #[test]
 fn wav_round_trip() {
-    let spec = short(Groove::Breakbeat).with_bars(2).with_sample_rate(22_050);
+    let spec = short(Groove::Breakbeat)
+        .with_bars(2)
+        .with_sample_rate(22_050);
     let a = render(&spec);
     let dir = std::env::temp_dir();
     let p16 = dir.join(format!("aidj-synth-test-{}-16.wav", std::process::id()));
@@ -282,7 +315,10 @@ fn wav_round_trip() {
 
     let mut r = hound::WavReader::open(&p16).expect("open 16");
     let s = r.spec();
-    assert_eq!((s.channels, s.sample_rate, s.bits_per_sample), (2, 22_050, 16));
+    assert_eq!(
+        (s.channels, s.sample_rate, s.bits_per_sample),
+        (2, 22_050, 16)
+    );
     let got: Vec<i16> = r.samples::<i16>().map(|x| x.expect("sample")).collect();
     let want = a.interleaved();
     assert_eq!(got.len(), want.len());
@@ -332,7 +368,10 @@ fn ebu_cases() {
     let all = ebu3341::all(48_000);
     assert_eq!(all.len(), 6);
     assert_eq!(all[1].expected_lufs, -33.0);
-    assert_eq!(all[4].audio.frames(), (60.1 * 48_000.0_f64).round() as usize);
+    assert_eq!(
+        all[4].audio.frames(),
+        (60.1 * 48_000.0_f64).round() as usize
+    );
     assert_eq!(all[3].audio.frames(), 100 * 48_000);
     assert_eq!(all[5].audio.channels.len(), 5);
     let c = &all[5].audio.channels;
