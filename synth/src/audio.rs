@@ -6,7 +6,7 @@ use std::path::Path;
 /// Planar audio: `channels[c][i]` is sample `i` of channel `c`, nominally in -1.0..=1.0.
 ///
 /// All channels have the same length.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Audio {
     /// Sample rate in Hz.
     pub sample_rate: u32,

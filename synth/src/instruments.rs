@@ -228,9 +228,9 @@ impl Tables {
 /// Bass level (linear) at velocity 1.
 pub const BASS_LEVEL: f32 = 0.42;
 /// Per-oscillator pad level (3 oscillators per voice, 4 voices).
-pub const PAD_LEVEL: f32 = 0.08;
+pub const PAD_LEVEL: f32 = 0.12;
 /// Lead level at velocity 1.
-pub const LEAD_LEVEL: f32 = 0.16;
+pub const LEAD_LEVEL: f32 = 0.3;
 
 /// Bass note: sine sub (60 %) plus a 40-harmonic saw through a resonant low-pass whose
 /// cutoff falls from `2.5 f + 900` Hz to `2.5 f` (70 ms), 4 ms attack, 25 ms release. Centred.
@@ -296,7 +296,9 @@ pub fn add_pad_voice(
     let (i0, i1, i2) = (hz / fs, hz * d / fs, hz / d / fs);
     let (p0, p1, p2) = (rng.next_f64(), rng.next_f64(), rng.next_f64());
     let att = (attack * fs).max(1.0);
-    let lvl_at_gate = (gate as f64 / att).min(1.0);
+    let inv_att = 1.0 / att;
+    let inv_rel = 1.0 / rel as f64;
+    let lvl_at_gate = (gate as f64 * inv_att).min(1.0);
     for (k, (m, s)) in mid[start..end]
         .iter_mut()
         .zip(side[start..end].iter_mut())
@@ -304,9 +306,9 @@ pub fn add_pad_voice(
     {
         let kf = k as f64;
         let env = if k < gate {
-            (kf / att).min(1.0)
+            (kf * inv_att).min(1.0)
         } else {
-            lvl_at_gate * (1.0 - (k - gate) as f64 / rel as f64)
+            lvl_at_gate * (1.0 - (k - gate) as f64 * inv_rel)
         };
         let o0 = tables.pad.at(p0 + i0 * kf);
         let o1 = tables.pad.at(p1 + i1 * kf);

@@ -286,6 +286,31 @@ fn sets_cover_the_ranges() {
 }
 
 #[test]
+fn degenerate_specs_do_not_panic() {
+    let a = render(&short(Groove::Sparse).with_bars(0));
+    assert_eq!(a.frames(), 0);
+    let a = render(&short(Groove::Sparse).with_bars(1).with_start_offset(0.2));
+    assert_eq!(
+        a.frames(),
+        short(Groove::Sparse)
+            .with_bars(1)
+            .with_start_offset(0.2)
+            .frames()
+    );
+    assert!(a.channels.iter().flatten().all(|x| x.is_finite()));
+}
+
+#[test]
+fn file_stems() {
+    let s = TrackSpec::new("  Neon Tide (Dub)! ", 120.0, 0, false, Groove::Sparse);
+    assert_eq!(s.file_stem(), "neon-tide-dub");
+    let mut stems: Vec<String> = demo_library().iter().map(TrackSpec::file_stem).collect();
+    stems.sort();
+    stems.dedup();
+    assert_eq!(stems.len(), demo_library().len());
+}
+
+#[test]
 fn key_names() {
     assert_eq!(
         TrackSpec::new("a", 120.0, 1, false, Groove::Sparse).key_name(),

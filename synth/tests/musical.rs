@@ -28,8 +28,9 @@ fn mono(a: &Audio) -> Vec<f32> {
 
 /// Chroma by Goertzel magnitudes of equal-tempered notes MIDI lo..hi on Hann frames.
 fn chroma(x: &[f32], sr: u32, tuning_cents: f64, lo: u8, hi: u8) -> [f64; 12] {
-    let n = 8192usize;
-    let hop = 16_384usize;
+    // ~0.19 s frames every ~0.37 s (same resolution at 22.05 or 44.1 kHz).
+    let n = (8192 * sr / 44_100) as usize;
+    let hop = 2 * n;
     let win: Vec<f64> = (0..n)
         .map(|i| 0.5 - 0.5 * (TAU * i as f64 / n as f64).cos())
         .collect();
@@ -89,7 +90,8 @@ fn estimate(c: &[f64; 12], major: &[f64; 12], minor: &[f64; 12]) -> (u8, bool, f
 fn check_keys(specs: &[TrackSpec]) -> Vec<String> {
     let mut failures = Vec::new();
     for s in specs {
-        let a = render(s);
+        // 22.05 kHz halves the render time; the key truth does not depend on it.
+        let a = render(&s.clone().with_sample_rate(22_050));
         let x = mono(&a);
         // C3..B6 (131 Hz - 2 kHz): the naive Goertzel chroma has too little resolution
         // below ~100 Hz, where kick sweeps and bass fundamentals live.
@@ -249,4 +251,42 @@ fn debug_naive_tempo() {
             s.title, s.bpm, best.0, best_prior.0
         );
     }
+}
+
+/// Prints per-section RMS and stem levels of the demo library (debug aid).
+#[test]
+#[ignore]
+fn debug_levels() {
+    for s in demo_library() {
+        let st = aidj_synth::render_stems(&s);
+        let a = render(&s);
+        let x = mono(&a);
+        let db = |v: &[f32]| 20.0 * rms(v).max(1e-9).log10();
+        let secs: Vec<String> = aidj_synth::arrangement::sections(&s)
+            .iter()
+            .map(|sec| {
+                let t0 = s.start_offset_secs + f64::from(sec.start_bar) * s.bar_secs();
+                let t1 = t0 + f64::from(sec.bars) * s.bar_secs();
+                let (i0, i1) = (
+                    (t0 * 44_100.0) as usize,
+                    ((t1 * 44_100.0) as usize).min(x.len()),
+                );
+                format!("{:?} {:.1}", sec.kind, db(&x[i0..i1]))
+            })
+            .collect();
+        println!(
+            "{:<16} mix {:.1} dBFS rms | drums {:.1} bass {:.1} pad {:.1} lead {:.1} | {}",
+            s.title,
+            db(&x),
+            db(&mono(&st.drums)),
+            db(&mono(&st.bass)),
+            db(&mono(&st.pad)),
+            db(&mono(&st.lead)),
+            secs.join(", ")
+        );
+    }
+}
+
+fn rms(v: &[f32]) -> f64 {
+    (v.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / v.len().max(1) as f64).sqrt()
 }
