@@ -418,7 +418,7 @@ fn groove_bar(groove: Groove, variant: u8, bar_in_section: u32, out: &mut Vec<(u
                 } else {
                     ClosedHat
                 };
-                out.push((s, drum, if s % 4 == 0 { 0.6 } else { 0.45 }));
+                out.push((s, drum, if s % 4 == 0 { 0.75 } else { 0.35 }));
             }
         }
         Groove::HipHop => {
@@ -453,7 +453,7 @@ fn groove_bar(groove: Groove, variant: u8, bar_in_section: u32, out: &mut Vec<(u
                 out.push((15, Snare, 0.18));
             }
             for s in (0..16).step_by(2) {
-                out.push((s, Ride, if s % 4 == 0 { 0.55 } else { 0.42 }));
+                out.push((s, Ride, if s % 4 == 0 { 0.75 } else { 0.32 }));
             }
         }
         Groove::Sparse => {
@@ -576,8 +576,9 @@ pub fn place(pc: u8, lo: u8) -> u8 {
 /// Lowest bass note (G1); bass roots lie in MIDI 31..43 (49-92 Hz), octave jumps up to 54.
 pub const BASS_LOW: u8 = 31;
 
-/// Bass notes: chord roots (or the tonic pedal) in octave 1-2, locked to the kick
-/// pattern (FourOnTheFloor: off-beat 8ths).
+/// Bass notes: chord roots (or the tonic pedal) in octave 1-2. FourOnTheFloor: off-beat
+/// 8ths; Breakbeat: quarter notes; HalfTimeFeel: bar and half bar; HipHop and Sparse:
+/// on the kicks, held until the next kick.
 pub fn bass_notes(spec: &TrackSpec) -> Vec<NoteEvent> {
     let var = variation(spec);
     let beat = spec.beat_period_secs();
@@ -601,27 +602,36 @@ pub fn bass_notes(spec: &TrackSpec) -> Vec<NoteEvent> {
             }
             continue;
         }
-        steps.clear();
-        groove_bar(
-            spec.groove,
-            var.groove_variant,
-            bp.bar_in_section,
-            &mut steps,
-        );
-        let mut kicks: Vec<u32> = steps
-            .iter()
-            .filter(|&&(_, d, _)| d == Drum::Kick)
-            .map(|&(s, _, _)| s)
-            .collect();
+        let mut kicks: Vec<u32> = match spec.groove {
+            // Rolling quarter-note bass, octave up on beat 4 of odd bars.
+            Groove::Breakbeat => vec![0, 4, 8, 12],
+            // DnB sub: long notes on the bar and half bar.
+            Groove::HalfTimeFeel => vec![0, 8],
+            _ => {
+                steps.clear();
+                groove_bar(
+                    spec.groove,
+                    var.groove_variant,
+                    bp.bar_in_section,
+                    &mut steps,
+                );
+                steps
+                    .iter()
+                    .filter(|&&(_, d, _)| d == Drum::Kick)
+                    .map(|&(s, _, _)| s)
+                    .collect()
+            }
+        };
         kicks.sort_unstable();
         for (i, &s) in kicks.iter().enumerate() {
             let next = kicks.get(i + 1).copied().unwrap_or(16);
             let start = step_time(spec, bp.bar, s);
             let end = step_time(spec, bp.bar, next);
+            let up = spec.groove == Groove::Breakbeat && s == 12 && bp.bar_in_section % 2 == 1;
             out.push(NoteEvent {
                 start_secs: start,
                 dur_secs: ((end - start) - 0.08 * beat).max(0.2 * beat),
-                midi: root,
+                midi: if up { root + 12 } else { root },
                 velocity: g * if s == 0 { 1.0 } else { 0.9 },
             });
         }
