@@ -290,3 +290,18 @@ fn debug_levels() {
 fn rms(v: &[f32]) -> f64 {
     (v.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / v.len().max(1) as f64).sqrt()
 }
+
+#[test]
+#[ignore]
+fn debug_variations() {
+    for s in aidj_synth::tempo_test_set()
+        .iter()
+        .chain(demo_library().iter())
+    {
+        println!(
+            "{:<36} {:?}",
+            s.title,
+            aidj_synth::arrangement::variation(s)
+        );
+    }
+}
