@@ -402,3 +402,76 @@ fn ebu_cases() {
     let c = &all[5].audio.channels;
     assert!((rms(&c[2]) / rms(&c[0]) - 10f64.powf(4.0 / 20.0)).abs() < 1e-4);
 }
+
+#[test]
+fn harmony_is_diatonic_and_tonic_framed() {
+    for s in key_test_set().iter().chain(demo_library().iter()) {
+        let t = s.key_root;
+        let scale: &[u8] = if s.minor {
+            // Natural minor plus the raised 7th of the harmonic-minor V.
+            &[0, 2, 3, 5, 7, 8, 10, 11]
+        } else {
+            &[0, 2, 4, 5, 7, 9, 11]
+        };
+        let in_key = |midi: u8| scale.contains(&((midi + 12 - t) % 12));
+        for p in arrangement::pad_chords(s) {
+            assert!(
+                p.midis.iter().all(|&m| in_key(m)),
+                "{} pad {:?}",
+                s.title,
+                p
+            );
+        }
+        for n in arrangement::lead_notes(s)
+            .iter()
+            .chain(arrangement::bass_notes(s).iter())
+        {
+            assert!(in_key(n.midi), "{} note {:?}", s.title, n);
+        }
+        let plans = arrangement::bar_plans(s);
+        let tonic = plans.last().expect("bars").chord;
+        assert_eq!(tonic.root, t, "{} ends on the tonic", s.title);
+        let first_harmonic = plans
+            .iter()
+            .find(|b| b.section.has_pad())
+            .expect("harmonic section");
+        assert_eq!(
+            first_harmonic.chord, tonic,
+            "{} starts on the tonic",
+            s.title
+        );
+        // The tonic is the most frequent chord.
+        let count = |c| {
+            plans
+                .iter()
+                .filter(|b| b.section.has_pad() && b.chord == c)
+                .count()
+        };
+        let n_tonic = count(tonic);
+        for b in &plans {
+            assert!(
+                count(b.chord) <= n_tonic,
+                "{}: {:?} more frequent than tonic",
+                s.title,
+                b.chord
+            );
+        }
+        // Lead downbeats of tonic-containing chords land on the tonic.
+        for n in arrangement::lead_notes(s) {
+            let bar = ((n.start_secs - s.start_offset_secs) / s.bar_secs()).round();
+            let on_downbeat =
+                (n.start_secs - s.start_offset_secs - bar * s.bar_secs()).abs() < 1e-9;
+            let plan = &plans[bar as usize];
+            if on_downbeat && plan.chord.pitch_classes().contains(&t) {
+                assert_eq!(n.midi % 12, t, "{} bar {bar}", s.title);
+            }
+        }
+    }
+}
+
+#[test]
+fn pitches_follow_tuning() {
+    let s = TrackSpec::new("Tune", 120.0, 9, true, Groove::Sparse).with_tuning_cents(30.0);
+    assert!((s.midi_hz(69.0) - 440.0 * 2f64.powf(30.0 / 1200.0)).abs() < 1e-9);
+    assert!((s.midi_hz(57.0) - 220.0 * 2f64.powf(30.0 / 1200.0)).abs() < 1e-9);
+}
