@@ -483,21 +483,18 @@ pub fn drum_hits(spec: &TrackSpec) -> Vec<DrumHit> {
             &mut steps,
         );
         let kind = bp.section;
-        steps.retain(|&(s, d, _)| match d {
+        let intro_first_half = kind == SectionKind::Intro && bp.bar_in_section < 4;
+        steps.retain(|&(_, d, _)| match d {
             Drum::Kick => kind.has_drums(),
-            Drum::Snare | Drum::Clap => {
-                kind.has_drums() && !(kind == SectionKind::Intro && bp.bar_in_section < 4)
-            }
-            Drum::OpenHat => kind != SectionKind::Intro || s % 4 != 2 || bp.bar_in_section >= 4,
+            Drum::Snare | Drum::Clap => kind.has_drums() && !intro_first_half,
             _ => true,
         });
-        // Intro without open hats on the off-beats (first half): closed instead.
-        if kind == SectionKind::Intro
-            && bp.bar_in_section < 4
-            && spec.groove == Groove::FourOnTheFloor
-        {
-            for s in [2u32, 6, 10, 14] {
-                steps.push((s, Drum::ClosedHat, 0.42));
+        // First half of the intro: closed hats only (open hats arrive with the snare).
+        if intro_first_half {
+            for st in steps.iter_mut() {
+                if st.1 == Drum::OpenHat {
+                    *st = (st.0, Drum::ClosedHat, 0.42);
+                }
             }
         }
         if kind == SectionKind::Breakdown {

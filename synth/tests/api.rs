@@ -390,6 +390,17 @@ fn ebu_cases() {
     for ch in &c1.audio.channels {
         assert!((rms(ch) - a / 2f64.sqrt()).abs() < 1e-6 * a);
     }
+    // 5.0 WAV: readable, with a 5.0 channel mask (no LFE).
+    let c6 = ebu3341::case(6, 8_000);
+    let p = std::env::temp_dir().join(format!("aidj-synth-ebu6-{}.wav", std::process::id()));
+    c6.audio.write_wav(&p).expect("write 5.0");
+    let bytes = std::fs::read(&p).expect("read back");
+    assert_eq!(&bytes[40..44], &0x37u32.to_le_bytes());
+    let r = hound::WavReader::open(&p).expect("hound reads it");
+    assert_eq!(r.spec().channels, 5);
+    assert_eq!(r.len() as usize, 5 * c6.audio.frames());
+    let _ = std::fs::remove_file(p);
+
     let all = ebu3341::all(48_000);
     assert_eq!(all.len(), 6);
     assert_eq!(all[1].expected_lufs, -33.0);
