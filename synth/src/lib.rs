@@ -13,6 +13,15 @@
 //! Everything is seeded (a small xorshift PRNG in [`rng`]); the only I/O is
 //! [`Audio::write_wav`] / [`Audio::write_wav_f32`].
 //!
+//! ```
+//! use aidj_synth::{render, Groove, TrackSpec};
+//! let spec = TrackSpec::new("Neon Tide", 122.0, 9, true, Groove::FourOnTheFloor).with_bars(4);
+//! assert_eq!(spec.key_name(), "A minor");
+//! let audio = render(&spec);
+//! assert_eq!(audio.frames(), spec.frames());
+//! assert!((spec.beat_times()[1] - 60.0 / 122.0).abs() < 1e-12);
+//! ```
+//!
 //! ## Ground truth conventions
 //!
 //! * `bpm` is the quarter-note tempo DJs report (HipHop 85 is 85, DnB 174 is 174).
