@@ -135,136 +135,64 @@ impl Chord {
     }
 }
 
-use Quality::{Major as M, Minor as m};
-
-/// A named 8-bar progression as (semitones above the tonic, quality) per bar.
-type Progression = (&'static str, [(u8, Quality); 8]);
+/// A named 8-bar progression: (name, one Roman numeral per bar). Upper case = major
+/// triad, lower case = minor triad; degrees are taken from the key's own scale
+/// (major, or natural minor), so in a minor key `V` is the harmonic-minor dominant.
+pub type Progression = (&'static str, &'static str);
 
 /// Major-key progressions (tonic first, on bars 1 and 5, and last).
 pub const MAJOR_PROGRESSIONS: [Progression; 4] = [
-    (
-        "I-V-vi-IV",
-        [
-            (0, M),
-            (7, M),
-            (9, m),
-            (5, M),
-            (0, M),
-            (7, M),
-            (5, M),
-            (0, M),
-        ],
-    ),
-    (
-        "I-IV-V-I",
-        [
-            (0, M),
-            (5, M),
-            (7, M),
-            (0, M),
-            (0, M),
-            (5, M),
-            (7, M),
-            (0, M),
-        ],
-    ),
-    (
-        "I-vi-IV-V",
-        [
-            (0, M),
-            (9, m),
-            (5, M),
-            (7, M),
-            (0, M),
-            (5, M),
-            (7, M),
-            (0, M),
-        ],
-    ),
-    (
-        "I-IV-vi-V",
-        [
-            (0, M),
-            (5, M),
-            (9, m),
-            (7, M),
-            (0, M),
-            (5, M),
-            (7, M),
-            (0, M),
-        ],
-    ),
+    ("I-V-vi-IV", "I V vi IV I V IV I"),
+    ("I-IV-V-I", "I IV V I I IV V I"),
+    ("I-vi-IV-V", "I vi IV V I IV V I"),
+    ("I-IV-vi-V", "I IV vi V I IV V I"),
 ];
 
 /// Minor-key progressions (tonic first, most frequent and last). Those marked
 /// "harmonic" use a major V (raised 7th, harmonic minor).
 pub const MINOR_PROGRESSIONS: [Progression; 5] = [
-    (
-        "i-VI-III-VII",
-        [
-            (0, m),
-            (8, M),
-            (3, M),
-            (10, M),
-            (0, m),
-            (8, M),
-            (10, M),
-            (0, m),
-        ],
-    ),
-    (
-        "i-iv-v-i",
-        [
-            (0, m),
-            (5, m),
-            (7, m),
-            (0, m),
-            (0, m),
-            (5, m),
-            (7, m),
-            (0, m),
-        ],
-    ),
-    (
-        "i-iv-V-i (harmonic)",
-        [
-            (0, m),
-            (5, m),
-            (7, M),
-            (0, m),
-            (0, m),
-            (5, m),
-            (7, M),
-            (0, m),
-        ],
-    ),
-    (
-        "i-VII-VI-VII (harmonic V)",
-        [
-            (0, m),
-            (0, m),
-            (10, M),
-            (8, M),
-            (0, m),
-            (10, M),
-            (8, M),
-            (7, M),
-        ],
-    ),
-    (
-        "i-iv-VII-III",
-        [
-            (0, m),
-            (5, m),
-            (10, M),
-            (3, M),
-            (0, m),
-            (5, m),
-            (7, M),
-            (0, m),
-        ],
-    ),
+    ("i-VI-III-VII (harmonic V)", "i VI III VII i VI V i"),
+    ("i-iv-v-i", "i iv v i i iv v i"),
+    ("i-iv-V-i (harmonic)", "i iv V i i iv V i"),
+    ("i-VII-VI-VII (harmonic V)", "i i VII VI i VII VI V"),
+    ("i-iv-VII-III", "i iv VII III i iv V i"),
 ];
+
+/// Parses one Roman numeral (I..VII, case gives the quality) in a major or minor key
+/// into (semitones above the tonic, quality).
+///
+/// # Panics
+/// On an unknown numeral (the tables above are fixed and tested).
+pub fn parse_roman(numeral: &str, minor_key: bool) -> (u8, Quality) {
+    const MAJOR_SCALE: [u8; 7] = [0, 2, 4, 5, 7, 9, 11];
+    const MINOR_SCALE: [u8; 7] = [0, 2, 3, 5, 7, 8, 10];
+    let upper = numeral.to_ascii_uppercase();
+    let degree = match upper.as_str() {
+        "I" => 0,
+        "II" => 1,
+        "III" => 2,
+        "IV" => 3,
+        "V" => 4,
+        "VI" => 5,
+        "VII" => 6,
+        _ => panic!("unknown Roman numeral {numeral}"),
+    };
+    let quality = if upper == numeral {
+        Quality::Major
+    } else {
+        Quality::Minor
+    };
+    let scale = if minor_key { MINOR_SCALE } else { MAJOR_SCALE };
+    (scale[degree], quality)
+}
+
+fn progression_bars(p: &Progression, minor_key: bool) -> [(u8, Quality); 8] {
+    let mut out = [(0, Quality::Major); 8];
+    for (o, n) in out.iter_mut().zip(p.1.split_whitespace()) {
+        *o = parse_roman(n, minor_key);
+    }
+    out
+}
 
 /// Per-track choices derived deterministically from the seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -329,14 +257,18 @@ pub fn bar_plans(spec: &TrackSpec) -> Vec<BarPlan> {
     let secs = sections(spec);
     let var = variation(spec);
     let prog = if spec.minor {
-        MINOR_PROGRESSIONS[var.progression].1
+        progression_bars(&MINOR_PROGRESSIONS[var.progression], true)
     } else {
-        MAJOR_PROGRESSIONS[var.progression].1
+        progression_bars(&MAJOR_PROGRESSIONS[var.progression], false)
     };
     let tonic = spec.key_root % 12;
     let tonic_chord = Chord {
         root: tonic,
-        quality: if spec.minor { m } else { M },
+        quality: if spec.minor {
+            Quality::Minor
+        } else {
+            Quality::Major
+        },
     };
     let mut out = Vec::with_capacity(spec.bars as usize);
     for (si, s) in secs.iter().enumerate() {
@@ -486,7 +418,7 @@ fn groove_bar(groove: Groove, variant: u8, bar_in_section: u32, out: &mut Vec<(u
                 } else {
                     ClosedHat
                 };
-                out.push((s, drum, if s % 4 == 0 { 0.6 } else { 0.45 }));
+                out.push((s, drum, if s % 4 == 0 { 0.75 } else { 0.35 }));
             }
         }
         Groove::HipHop => {
@@ -521,7 +453,7 @@ fn groove_bar(groove: Groove, variant: u8, bar_in_section: u32, out: &mut Vec<(u
                 out.push((15, Snare, 0.18));
             }
             for s in (0..16).step_by(2) {
-                out.push((s, Ride, if s % 4 == 0 { 0.55 } else { 0.42 }));
+                out.push((s, Ride, if s % 4 == 0 { 0.75 } else { 0.32 }));
             }
         }
         Groove::Sparse => {
@@ -551,21 +483,18 @@ pub fn drum_hits(spec: &TrackSpec) -> Vec<DrumHit> {
             &mut steps,
         );
         let kind = bp.section;
-        steps.retain(|&(s, d, _)| match d {
+        let intro_first_half = kind == SectionKind::Intro && bp.bar_in_section < 4;
+        steps.retain(|&(_, d, _)| match d {
             Drum::Kick => kind.has_drums(),
-            Drum::Snare | Drum::Clap => {
-                kind.has_drums() && !(kind == SectionKind::Intro && bp.bar_in_section < 4)
-            }
-            Drum::OpenHat => kind != SectionKind::Intro || s % 4 != 2 || bp.bar_in_section >= 4,
+            Drum::Snare | Drum::Clap => kind.has_drums() && !intro_first_half,
             _ => true,
         });
-        // Intro without open hats on the off-beats (first half): closed instead.
-        if kind == SectionKind::Intro
-            && bp.bar_in_section < 4
-            && spec.groove == Groove::FourOnTheFloor
-        {
-            for s in [2u32, 6, 10, 14] {
-                steps.push((s, Drum::ClosedHat, 0.42));
+        // First half of the intro: closed hats only (open hats arrive with the snare).
+        if intro_first_half {
+            for st in steps.iter_mut() {
+                if st.1 == Drum::OpenHat {
+                    *st = (st.0, Drum::ClosedHat, 0.42);
+                }
             }
         }
         if kind == SectionKind::Breakdown {
@@ -644,8 +573,9 @@ pub fn place(pc: u8, lo: u8) -> u8 {
 /// Lowest bass note (G1); bass roots lie in MIDI 31..43 (49-92 Hz), octave jumps up to 54.
 pub const BASS_LOW: u8 = 31;
 
-/// Bass notes: chord roots (or the tonic pedal) in octave 1-2, locked to the kick
-/// pattern (FourOnTheFloor: off-beat 8ths).
+/// Bass notes: chord roots (or the tonic pedal) in octave 1-2. FourOnTheFloor: off-beat
+/// 8ths; Breakbeat: quarter notes; HalfTimeFeel: bar and half bar; HipHop and Sparse:
+/// on the kicks, held until the next kick.
 pub fn bass_notes(spec: &TrackSpec) -> Vec<NoteEvent> {
     let var = variation(spec);
     let beat = spec.beat_period_secs();
@@ -669,27 +599,36 @@ pub fn bass_notes(spec: &TrackSpec) -> Vec<NoteEvent> {
             }
             continue;
         }
-        steps.clear();
-        groove_bar(
-            spec.groove,
-            var.groove_variant,
-            bp.bar_in_section,
-            &mut steps,
-        );
-        let mut kicks: Vec<u32> = steps
-            .iter()
-            .filter(|&&(_, d, _)| d == Drum::Kick)
-            .map(|&(s, _, _)| s)
-            .collect();
+        let mut kicks: Vec<u32> = match spec.groove {
+            // Rolling quarter-note bass, octave up on beat 4 of odd bars.
+            Groove::Breakbeat => vec![0, 4, 8, 12],
+            // DnB sub: long notes on the bar and half bar.
+            Groove::HalfTimeFeel => vec![0, 8],
+            _ => {
+                steps.clear();
+                groove_bar(
+                    spec.groove,
+                    var.groove_variant,
+                    bp.bar_in_section,
+                    &mut steps,
+                );
+                steps
+                    .iter()
+                    .filter(|&&(_, d, _)| d == Drum::Kick)
+                    .map(|&(s, _, _)| s)
+                    .collect()
+            }
+        };
         kicks.sort_unstable();
         for (i, &s) in kicks.iter().enumerate() {
             let next = kicks.get(i + 1).copied().unwrap_or(16);
             let start = step_time(spec, bp.bar, s);
             let end = step_time(spec, bp.bar, next);
+            let up = spec.groove == Groove::Breakbeat && s == 12 && bp.bar_in_section % 2 == 1;
             out.push(NoteEvent {
                 start_secs: start,
                 dur_secs: ((end - start) - 0.08 * beat).max(0.2 * beat),
-                midi: root,
+                midi: if up { root + 12 } else { root },
                 velocity: g * if s == 0 { 1.0 } else { 0.9 },
             });
         }
@@ -745,14 +684,14 @@ pub fn lead_notes(spec: &TrackSpec) -> Vec<NoteEvent> {
                 start_secs: step_time(spec, bp.bar, s),
                 dur_secs: 0.45 * beat,
                 midi: tones[k],
-                velocity: g * if s % 4 == 0 { 1.0 } else { 0.7 },
+                velocity: g * if s.is_multiple_of(4) { 1.0 } else { 0.7 },
             });
         }
     }
     out
 }
 
-/// A sustained pad chord (4 voices: root in octave 3, triad in G3..F#4).
+/// A sustained pad chord (4 voices: root in C3..B3, third and fifth in G3..F#4, root again in C4..B4).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PadChord {
     /// Onset in seconds.
@@ -793,9 +732,9 @@ pub fn pad_chords(spec: &TrackSpec) -> Vec<PadChord> {
             dur_secs: spec.bar_secs(),
             midis: [
                 place(pcs[0], 48),
-                place(pcs[0], 55),
                 place(pcs[1], 55),
                 place(pcs[2], 55),
+                place(pcs[0], 60),
             ],
             chord: bp.chord,
             velocity: bp.section.gain() * if breakdown { 1.35 } else { 1.0 },
@@ -803,4 +742,30 @@ pub fn pad_chords(spec: &TrackSpec) -> Vec<PadChord> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progressions_parse_and_start_on_tonic() {
+        for (p, minor) in MAJOR_PROGRESSIONS
+            .iter()
+            .map(|p| (p, false))
+            .chain(MINOR_PROGRESSIONS.iter().map(|p| (p, true)))
+        {
+            assert_eq!(p.1.split_whitespace().count(), 8, "{}", p.0);
+            let bars = progression_bars(p, minor);
+            let tonic = parse_roman(if minor { "i" } else { "I" }, minor);
+            assert_eq!(bars[0], tonic);
+            let n_tonic = bars.iter().filter(|&&b| b == tonic).count();
+            assert!(n_tonic >= 3, "{}", p.0);
+        }
+        assert_eq!(parse_roman("V", true), (7, Quality::Major));
+        assert_eq!(parse_roman("v", true), (7, Quality::Minor));
+        assert_eq!(parse_roman("VI", true), (8, Quality::Major));
+        assert_eq!(parse_roman("vi", false), (9, Quality::Minor));
+        assert_eq!(parse_roman("VII", true), (10, Quality::Major));
+    }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 /// Planar audio: `channels[c][i]` is sample `i` of channel `c`, nominally in -1.0..=1.0.
 ///
 /// All channels have the same length.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Audio {
     /// Sample rate in Hz.
     pub sample_rate: u32,
@@ -51,7 +51,8 @@ impl Audio {
 
     /// Writes a 16-bit PCM WAV file (hound). Samples are clamped to -1..=1 and
     /// scaled by 32767 with rounding. Errors (including hound's) are returned
-    /// as [`std::io::Error`].
+    /// as [`std::io::Error`]. 5-channel audio is tagged as 5.0 (L R C Ls Rs,
+    /// channel mask 0x37); other channel counts use hound's default mask.
     pub fn write_wav(&self, path: &Path) -> io::Result<()> {
         let spec = hound::WavSpec {
             channels: self.channel_count()?,
@@ -64,7 +65,8 @@ impl Audio {
             let v = (x.clamp(-1.0, 1.0) * 32767.0).round() as i16;
             w.write_sample(v).map_err(to_io)?;
         }
-        w.finalize().map_err(to_io)
+        w.finalize().map_err(to_io)?;
+        self.fix_channel_mask(path)
     }
 
     /// Writes a 32-bit IEEE float WAV file (hound), samples unmodified.
@@ -79,7 +81,31 @@ impl Audio {
         for x in self.interleaved() {
             w.write_sample(x).map_err(to_io)?;
         }
-        w.finalize().map_err(to_io)
+        w.finalize().map_err(to_io)?;
+        self.fix_channel_mask(path)
+    }
+
+    /// hound tags n > 2 channels with the mask `(1 << n) - 1`, which for 5 channels
+    /// would make the 4th channel LFE. Our 5-channel audio is 5.0 (L R C Ls Rs, e.g.
+    /// EBU 3341 case 6), so patch the WAVE_FORMAT_EXTENSIBLE mask to
+    /// FL|FR|FC|BL|BR = 0x37 (ffmpeg's "5.0").
+    fn fix_channel_mask(&self, path: &Path) -> io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom, Write};
+        if self.channels.len() != 5 {
+            return Ok(());
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)?;
+        let mut head = [0u8; 44];
+        f.read_exact(&mut head)?;
+        let extensible = &head[12..16] == b"fmt " && head[20..22] == [0xFE, 0xFF];
+        if extensible {
+            f.seek(SeekFrom::Start(40))?;
+            f.write_all(&0x37u32.to_le_bytes())?;
+        }
+        Ok(())
     }
 
     fn channel_count(&self) -> io::Result<u16> {

@@ -42,7 +42,7 @@ fn fade_tail(v: &mut [f32], sr: u32) {
     }
 }
 
-/// Kick: sine sweeping from ~160 Hz down to `tail_hz`, fast attack, ~160 ms decay,
+/// Kick: sine sweeping from ~150 Hz down to `tail_hz`, fast attack, ~160 ms decay,
 /// plus a 1.5 kHz+ noise click. Peak 1.0.
 pub fn kick(sr: u32, tail_hz: f64, rng: &mut Rng) -> OneShot {
     let n = secs_to_len(0.45, sr);
@@ -53,7 +53,7 @@ pub fn kick(sr: u32, tail_hz: f64, rng: &mut Rng) -> OneShot {
     let sat = 1.4f64;
     for (i, y) in v.iter_mut().enumerate() {
         let t = i as f64 / fs;
-        let f = tail_hz + (160.0 - tail_hz) * (-t / 0.03).exp();
+        let f = tail_hz + (150.0 - tail_hz) * (-t / 0.015).exp();
         let amp = if t < 0.002 { t / 0.002 } else { 1.0 } * (-t / 0.16).exp();
         let body = ((TAU * phase).sin() * amp * sat).tanh() / sat.tanh();
         phase += f / fs;
@@ -68,9 +68,9 @@ pub fn kick(sr: u32, tail_hz: f64, rng: &mut Rng) -> OneShot {
     }
 }
 
-/// Snare: 185/330 Hz tone plus high-passed (1.2 kHz) and band-passed (2.5 kHz) noise,
+/// Snare: tone at `tone_hz` (the tonic, 156-294 Hz) and its fifth, plus high-passed (1.2 kHz) and band-passed (2.5 kHz) noise,
 /// ~90 ms noise decay. Peak 0.5.
-pub fn snare(sr: u32, rng: &mut Rng) -> OneShot {
+pub fn snare(sr: u32, tone_hz: f64, rng: &mut Rng) -> OneShot {
     let n = secs_to_len(0.3, sr);
     let fs = f64::from(sr);
     let mut v = vec![0.0f32; n];
@@ -78,8 +78,8 @@ pub fn snare(sr: u32, rng: &mut Rng) -> OneShot {
     let mut bp = Svf::new(2500.0, 0.8, sr);
     for (i, y) in v.iter_mut().enumerate() {
         let t = i as f64 / fs;
-        let tone = 0.5 * (TAU * 185.0 * t).sin() * (-t / 0.05).exp()
-            + 0.25 * (TAU * 330.0 * t).sin() * (-t / 0.03).exp();
+        let tone = 0.5 * (TAU * tone_hz * t).sin() * (-t / 0.05).exp()
+            + 0.25 * (TAU * 1.5 * tone_hz * t).sin() * (-t / 0.03).exp();
         let x = rng.bipolar();
         let noise = hp.process(x).hp * 0.6 + bp.process(x).bp * 0.8;
         let env = (-t / 0.09).exp() * if t < 0.001 { t / 0.001 } else { 1.0 };
@@ -213,10 +213,9 @@ pub struct Tables {
 
 impl Tables {
     pub fn new() -> Self {
-        let pad: Vec<f64> = (1..=10).map(|h| 1.0 / f64::from(h).powf(1.4)).collect();
-        let lead: Vec<f64> = (1..=8)
-            .map(|h| if h % 2 == 1 { 1.0 } else { 0.5 } / f64::from(h))
-            .collect();
+        // Octave-rich, fifth/third-poor spectra so the chroma shows the notes played.
+        let pad = [1.0, 0.5, 0.18, 0.28, 0.05, 0.08, 0.0, 0.08];
+        let lead = [1.0, 0.55, 0.25, 0.3, 0.08, 0.1, 0.0, 0.1];
         Self {
             sine: Wavetable::sine(),
             saw: Wavetable::saw(40),
@@ -229,9 +228,9 @@ impl Tables {
 /// Bass level (linear) at velocity 1.
 pub const BASS_LEVEL: f32 = 0.42;
 /// Per-oscillator pad level (3 oscillators per voice, 4 voices).
-pub const PAD_LEVEL: f32 = 0.035;
+pub const PAD_LEVEL: f32 = 0.12;
 /// Lead level at velocity 1.
-pub const LEAD_LEVEL: f32 = 0.11;
+pub const LEAD_LEVEL: f32 = 0.3;
 
 /// Bass note: sine sub (60 %) plus a 40-harmonic saw through a resonant low-pass whose
 /// cutoff falls from `2.5 f + 900` Hz to `2.5 f` (70 ms), 4 ms attack, 25 ms release. Centred.
@@ -297,7 +296,9 @@ pub fn add_pad_voice(
     let (i0, i1, i2) = (hz / fs, hz * d / fs, hz / d / fs);
     let (p0, p1, p2) = (rng.next_f64(), rng.next_f64(), rng.next_f64());
     let att = (attack * fs).max(1.0);
-    let lvl_at_gate = (gate as f64 / att).min(1.0);
+    let inv_att = 1.0 / att;
+    let inv_rel = 1.0 / rel as f64;
+    let lvl_at_gate = (gate as f64 * inv_att).min(1.0);
     for (k, (m, s)) in mid[start..end]
         .iter_mut()
         .zip(side[start..end].iter_mut())
@@ -305,9 +306,9 @@ pub fn add_pad_voice(
     {
         let kf = k as f64;
         let env = if k < gate {
-            (kf / att).min(1.0)
+            (kf * inv_att).min(1.0)
         } else {
-            lvl_at_gate * (1.0 - (k - gate) as f64 / rel as f64)
+            lvl_at_gate * (1.0 - (k - gate) as f64 * inv_rel)
         };
         let o0 = tables.pad.at(p0 + i0 * kf);
         let o1 = tables.pad.at(p1 + i1 * kf);

@@ -9,97 +9,49 @@ use crate::spec::{Groove, StereoImage, TrackSpec, KEY_NAMES};
 /// | # | title | BPM | key | groove | notes |
 /// |---|-------|-----|-----|--------|-------|
 /// | 1 | Neon Tide | 122 | A minor | FourOnTheFloor | 24 bars |
-/// | 2 | Glass Harbour | 85 | F minor | HipHop | swing 1.7 (16ths), 16 bars |
+/// | 2 | Glass Harbour | 85 | F minor | HipHop | 16 bars |
 /// | 3 | Concrete Bloom | 126 | F# minor | FourOnTheFloor | 24 bars |
 /// | 4 | Solar Drift | 128 | G major | FourOnTheFloor | tuning +30 cents, 24 bars |
 /// | 5 | Paper Lanterns | 140 | E minor | Breakbeat | 24 bars |
 /// | 6 | Night Runner | 174 | D minor | HalfTimeFeel | 32 bars (has a breakdown) |
-/// | 7 | Velvet Static | 100 | A# major | Breakbeat | Mono, 16 bars |
+/// | 7 | Velvet Static | 100 | A# major | Breakbeat | Mono, swing 1.7 (8ths), 16 bars |
 /// | 8 | Harbour Lights | 110 | D# major | Sparse | first downbeat at 0.25 s, 16 bars |
 pub fn demo_library() -> Vec<TrackSpec> {
-    let t =
-        |n: u32, title: &str, bpm: f64, key: u8, minor: bool, g: Groove, bars: u32, side: f32| {
-            TrackSpec::new(title, bpm, key, minor, g)
-                .with_artist(&format!("Demo Artist {n}"))
+    use Groove::*;
+    // (title, bpm, key root, minor, groove, bars, side gain)
+    let table: [(&str, f64, u8, bool, Groove, u32, f32); 8] = [
+        ("Neon Tide", 122.0, 9, true, FourOnTheFloor, 24, 0.3),
+        ("Glass Harbour", 85.0, 5, true, HipHop, 16, 0.25),
+        ("Concrete Bloom", 126.0, 6, true, FourOnTheFloor, 24, 0.35),
+        ("Solar Drift", 128.0, 7, false, FourOnTheFloor, 24, 0.4),
+        ("Paper Lanterns", 140.0, 4, true, Breakbeat, 24, 0.3),
+        ("Night Runner", 174.0, 2, true, HalfTimeFeel, 32, 0.3),
+        ("Velvet Static", 100.0, 10, false, Breakbeat, 16, 0.0),
+        ("Harbour Lights", 110.0, 3, false, Sparse, 16, 0.2),
+    ];
+    table
+        .iter()
+        .enumerate()
+        .map(|(i, &(title, bpm, key, minor, groove, bars, side))| {
+            let mut s = TrackSpec::new(title, bpm, key, minor, groove)
+                .with_artist(&format!("Demo Artist {}", i + 1))
                 .with_bars(bars)
-                .with_stereo(StereoImage::Wide { side_gain: side })
-        };
-    vec![
-        t(
-            1,
-            "Neon Tide",
-            122.0,
-            9,
-            true,
-            Groove::FourOnTheFloor,
-            24,
-            0.3,
-        ),
-        t(2, "Glass Harbour", 85.0, 5, true, Groove::HipHop, 16, 0.25).with_swing(1.7),
-        t(
-            3,
-            "Concrete Bloom",
-            126.0,
-            6,
-            true,
-            Groove::FourOnTheFloor,
-            24,
-            0.35,
-        ),
-        t(
-            4,
-            "Solar Drift",
-            128.0,
-            7,
-            false,
-            Groove::FourOnTheFloor,
-            24,
-            0.4,
-        )
-        .with_tuning_cents(30.0),
-        t(
-            5,
-            "Paper Lanterns",
-            140.0,
-            4,
-            true,
-            Groove::Breakbeat,
-            24,
-            0.3,
-        ),
-        t(
-            6,
-            "Night Runner",
-            174.0,
-            2,
-            true,
-            Groove::HalfTimeFeel,
-            32,
-            0.3,
-        ),
-        t(
-            7,
-            "Velvet Static",
-            100.0,
-            10,
-            false,
-            Groove::Breakbeat,
-            16,
-            0.0,
-        )
-        .with_stereo(StereoImage::Mono),
-        t(
-            8,
-            "Harbour Lights",
-            110.0,
-            3,
-            false,
-            Groove::Sparse,
-            16,
-            0.2,
-        )
-        .with_start_offset(0.25),
-    ]
+                .with_stereo(StereoImage::Wide { side_gain: side });
+            match title {
+                // Seed chosen so the boom-bap kick is 1, "and" of 2, "and" of 3 (variant 1)
+                // with a harmonic-minor i-iv-V-i over a tonic pedal.
+                "Glass Harbour" => s.seed = 3,
+                "Solar Drift" => s.tuning_cents = 30.0,
+                "Velvet Static" => {
+                    s.stereo = StereoImage::Mono;
+                    s.swing = 1.7;
+                }
+                "Harbour Lights" => s.start_offset_secs = 0.25,
+                _ => {}
+            }
+            s
+        })
+        .collect()
 }
 
 /// Finds a seed (starting from the hash of `base`) whose variation uses progression `want`.

@@ -7,6 +7,36 @@ use crate::rng::Rng;
 use crate::signals::db_to_amp;
 use crate::spec::{StereoImage, TrackSpec};
 
+/// The four instrument groups of a rendered track, each as stereo [`Audio`] with the
+/// same gain as in the full mix, so that `drums + bass + pad + lead == render(spec)`
+/// (up to float rounding).
+#[derive(Clone, Debug)]
+pub struct Stems {
+    /// Kick, snare/clap, hats/ride, crash.
+    pub drums: Audio,
+    /// Bass.
+    pub bass: Audio,
+    /// Pad chords.
+    pub pad: Audio,
+    /// Lead arpeggio.
+    pub lead: Audio,
+}
+
+/// Mid/side buffers of one part.
+struct Part {
+    mid: Vec<f32>,
+    side: Vec<f32>,
+}
+
+impl Part {
+    fn new(n: usize) -> Self {
+        Self {
+            mid: vec![0.0; n],
+            side: vec![0.0; n],
+        }
+    }
+}
+
 /// Renders a track: 2 channels (even for `Mono`/`LeftOnly`), `spec.frames()` frames,
 /// peak-normalised to `spec.peak_dbfs`.
 ///
@@ -17,6 +47,109 @@ use crate::spec::{StereoImage, TrackSpec};
 /// # Panics
 /// If `bpm` is not finite and positive, or `sample_rate` is 0.
 pub fn render(spec: &TrackSpec) -> Audio {
+    let parts = render_parts(spec);
+    let n = spec.frames();
+    let mut mix = Part::new(n);
+    for p in &parts {
+        for (y, x) in mix.mid.iter_mut().zip(&p.mid) {
+            *y += x;
+        }
+        for (y, x) in mix.side.iter_mut().zip(&p.side) {
+            *y += x;
+        }
+    }
+    let (mut l, mut r) = to_stereo(spec, mix);
+    let g = normalise_gain(spec, &l, &r);
+    for x in l.iter_mut().chain(r.iter_mut()) {
+        *x *= g;
+    }
+    Audio {
+        sample_rate: spec.sample_rate,
+        channels: vec![l, r],
+    }
+}
+
+/// Renders the instrument groups separately (see [`Stems`]); the gain is the one
+/// that peak-normalises the full mix.
+///
+/// # Panics
+/// As [`render`].
+pub fn render_stems(spec: &TrackSpec) -> Stems {
+    let parts = render_parts(spec);
+    let n = spec.frames();
+    let mut mix = Part::new(n);
+    for p in &parts {
+        for (y, x) in mix.mid.iter_mut().zip(&p.mid) {
+            *y += x;
+        }
+        for (y, x) in mix.side.iter_mut().zip(&p.side) {
+            *y += x;
+        }
+    }
+    let (l, r) = to_stereo(spec, mix);
+    let g = normalise_gain(spec, &l, &r);
+    let mut out = parts.into_iter().map(|p| {
+        let (mut l, mut r) = to_stereo(spec, p);
+        for x in l.iter_mut().chain(r.iter_mut()) {
+            *x *= g;
+        }
+        Audio {
+            sample_rate: spec.sample_rate,
+            channels: vec![l, r],
+        }
+    });
+    let mut next = || {
+        out.next().unwrap_or_else(|| Audio {
+            sample_rate: spec.sample_rate,
+            channels: vec![vec![0.0; n], vec![0.0; n]],
+        })
+    };
+    Stems {
+        drums: next(),
+        bass: next(),
+        pad: next(),
+        lead: next(),
+    }
+}
+
+fn normalise_gain(spec: &TrackSpec, l: &[f32], r: &[f32]) -> f32 {
+    let peak = l
+        .iter()
+        .chain(r.iter())
+        .fold(0.0f32, |p, &x| p.max(x.abs()));
+    if peak > 0.0 {
+        db_to_amp(spec.peak_dbfs) / peak
+    } else {
+        1.0
+    }
+}
+
+fn to_stereo(spec: &TrackSpec, p: Part) -> (Vec<f32>, Vec<f32>) {
+    let n = p.mid.len();
+    match spec.stereo {
+        StereoImage::Mono => (p.mid.clone(), p.mid),
+        StereoImage::LeftOnly => (p.mid, vec![0.0f32; n]),
+        StereoImage::Wide { side_gain } => {
+            let g = side_gain.clamp(0.0, 1.0);
+            let l = p
+                .mid
+                .iter()
+                .zip(&p.side)
+                .map(|(&m, &s)| m + g * s)
+                .collect();
+            let r = p
+                .mid
+                .iter()
+                .zip(&p.side)
+                .map(|(&m, &s)| m - g * s)
+                .collect();
+            (l, r)
+        }
+    }
+}
+
+/// Drums, bass, pad, lead as mid/side parts (not normalised; final fade applied).
+fn render_parts(spec: &TrackSpec) -> [Part; 4] {
     assert!(
         spec.bpm.is_finite() && spec.bpm > 0.0,
         "bpm must be finite and > 0"
@@ -25,15 +158,18 @@ pub fn render(spec: &TrackSpec) -> Audio {
     let sr = spec.sample_rate;
     let fs = f64::from(sr);
     let n = spec.frames();
-    let mut mid = vec![0.0f32; n];
-    let mut side = vec![0.0f32; n];
     let to_frame = |t: f64| (t * fs).round().max(0.0) as usize;
 
     // Drums.
+    let mut drums = Part::new(n);
     let mut rng = Rng::stream(spec.seed, 3);
     let kick_tail = spec.midi_hz(f64::from(place(spec.key_root, 26)));
     let kick = ins::kick(sr, kick_tail, &mut rng);
-    let snare = ins::snare(sr, &mut rng);
+    let snare = ins::snare(
+        sr,
+        spec.midi_hz(f64::from(place(spec.key_root, 51))),
+        &mut rng,
+    );
     let clap = ins::clap(sr, &mut rng);
     let closed: Vec<OneShot> = (0..4).map(|_| ins::closed_hat(sr, &mut rng)).collect();
     let open: Vec<OneShot> = (0..2).map(|_| ins::open_hat(sr, &mut rng)).collect();
@@ -49,18 +185,26 @@ pub fn render(spec: &TrackSpec) -> Audio {
             Drum::Ride => &ride[i % ride.len()],
             Drum::Crash => &crash,
         };
-        ins::add_shot(&mut mid, &mut side, shot, to_frame(h.time_secs), h.velocity);
+        ins::add_shot(
+            &mut drums.mid,
+            &mut drums.side,
+            shot,
+            to_frame(h.time_secs),
+            h.velocity,
+        );
     }
 
     // Pitched parts.
     let tables = Tables::new();
     let mut prng = Rng::stream(spec.seed, 4);
+    let mut bass = Part::new(n);
     for b in arrangement::bass_notes(spec) {
         let start = to_frame(b.start_secs);
         let gate = to_frame(b.start_secs + b.dur_secs).saturating_sub(start);
         let hz = spec.midi_hz(f64::from(b.midi));
-        ins::add_bass_note(&mut mid, sr, &tables, start, gate, hz, b.velocity);
+        ins::add_bass_note(&mut bass.mid, sr, &tables, start, gate, hz, b.velocity);
     }
+    let mut pad = Part::new(n);
     for p in arrangement::pad_chords(spec) {
         let start = to_frame(p.start_secs);
         let gate = to_frame(p.start_secs + p.dur_secs).saturating_sub(start);
@@ -68,56 +212,50 @@ pub fn render(spec: &TrackSpec) -> Audio {
         for &m in &p.midis {
             let hz = spec.midi_hz(f64::from(m));
             ins::add_pad_voice(
-                &mut mid, &mut side, sr, &tables, start, gate, hz, attack, p.velocity, &mut prng,
+                &mut pad.mid,
+                &mut pad.side,
+                sr,
+                &tables,
+                start,
+                gate,
+                hz,
+                attack,
+                p.velocity,
+                &mut prng,
             );
         }
     }
+    let mut lead = Part::new(n);
     for l in arrangement::lead_notes(spec) {
         let start = to_frame(l.start_secs);
         let gate = to_frame(l.start_secs + l.dur_secs).saturating_sub(start);
         let hz = spec.midi_hz(f64::from(l.midi));
         ins::add_lead_note(
-            &mut mid, &mut side, sr, &tables, start, gate, hz, l.velocity, &mut prng,
+            &mut lead.mid,
+            &mut lead.side,
+            sr,
+            &tables,
+            start,
+            gate,
+            hz,
+            l.velocity,
+            &mut prng,
         );
     }
 
     // Final fade (10 ms).
+    let mut parts = [drums, bass, pad, lead];
     let fade = ((0.01 * fs).round() as usize).min(n);
-    for (k, (m, s)) in mid[n - fade..]
-        .iter_mut()
-        .zip(side[n - fade..].iter_mut())
-        .enumerate()
-    {
-        let g = 1.0 - (k + 1) as f32 / fade as f32;
-        *m *= g;
-        *s *= g;
-    }
-
-    // Stereo image.
-    let (mut l, mut r) = match spec.stereo {
-        StereoImage::Mono => (mid.clone(), mid),
-        StereoImage::LeftOnly => (mid, vec![0.0f32; n]),
-        StereoImage::Wide { side_gain } => {
-            let g = side_gain.clamp(0.0, 1.0);
-            let l: Vec<f32> = mid.iter().zip(&side).map(|(&m, &s)| m + g * s).collect();
-            let r: Vec<f32> = mid.iter().zip(&side).map(|(&m, &s)| m - g * s).collect();
-            (l, r)
-        }
-    };
-
-    // Peak normalisation.
-    let peak = l
-        .iter()
-        .chain(r.iter())
-        .fold(0.0f32, |p, &x| p.max(x.abs()));
-    if peak > 0.0 {
-        let g = db_to_amp(spec.peak_dbfs) / peak;
-        for x in l.iter_mut().chain(r.iter_mut()) {
-            *x *= g;
+    for p in parts.iter_mut() {
+        for (k, (m, s)) in p.mid[n - fade..]
+            .iter_mut()
+            .zip(p.side[n - fade..].iter_mut())
+            .enumerate()
+        {
+            let g = 1.0 - (k + 1) as f32 / fade as f32;
+            *m *= g;
+            *s *= g;
         }
     }
-    Audio {
-        sample_rate: sr,
-        channels: vec![l, r],
-    }
+    parts
 }

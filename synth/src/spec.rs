@@ -178,6 +178,26 @@ impl TrackSpec {
         )
     }
 
+    /// File-name-friendly stem: lowercase ASCII letters/digits with single dashes,
+    /// e.g. `"Neon Tide"` -> `"neon-tide"`.
+    pub fn file_stem(&self) -> String {
+        let mut out = String::new();
+        for c in self.title.chars() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        while out.ends_with('-') {
+            out.pop();
+        }
+        if out.is_empty() {
+            out.push_str("track");
+        }
+        out
+    }
+
     /// Beat (quarter-note) period in seconds: `60 / bpm`.
     pub fn beat_period_secs(&self) -> f64 {
         60.0 / self.bpm

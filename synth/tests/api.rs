@@ -286,6 +286,31 @@ fn sets_cover_the_ranges() {
 }
 
 #[test]
+fn degenerate_specs_do_not_panic() {
+    let a = render(&short(Groove::Sparse).with_bars(0));
+    assert_eq!(a.frames(), 0);
+    let a = render(&short(Groove::Sparse).with_bars(1).with_start_offset(0.2));
+    assert_eq!(
+        a.frames(),
+        short(Groove::Sparse)
+            .with_bars(1)
+            .with_start_offset(0.2)
+            .frames()
+    );
+    assert!(a.channels.iter().flatten().all(|x| x.is_finite()));
+}
+
+#[test]
+fn file_stems() {
+    let s = TrackSpec::new("  Neon Tide (Dub)! ", 120.0, 0, false, Groove::Sparse);
+    assert_eq!(s.file_stem(), "neon-tide-dub");
+    let mut stems: Vec<String> = demo_library().iter().map(TrackSpec::file_stem).collect();
+    stems.sort();
+    stems.dedup();
+    assert_eq!(stems.len(), demo_library().len());
+}
+
+#[test]
 fn key_names() {
     assert_eq!(
         TrackSpec::new("a", 120.0, 1, false, Groove::Sparse).key_name(),
@@ -365,6 +390,17 @@ fn ebu_cases() {
     for ch in &c1.audio.channels {
         assert!((rms(ch) - a / 2f64.sqrt()).abs() < 1e-6 * a);
     }
+    // 5.0 WAV: readable, with a 5.0 channel mask (no LFE).
+    let c6 = ebu3341::case(6, 8_000);
+    let p = std::env::temp_dir().join(format!("aidj-synth-ebu6-{}.wav", std::process::id()));
+    c6.audio.write_wav(&p).expect("write 5.0");
+    let bytes = std::fs::read(&p).expect("read back");
+    assert_eq!(&bytes[40..44], &0x37u32.to_le_bytes());
+    let r = hound::WavReader::open(&p).expect("hound reads it");
+    assert_eq!(r.spec().channels, 5);
+    assert_eq!(r.len() as usize, 5 * c6.audio.frames());
+    let _ = std::fs::remove_file(p);
+
     let all = ebu3341::all(48_000);
     assert_eq!(all.len(), 6);
     assert_eq!(all[1].expected_lufs, -33.0);
@@ -376,4 +412,77 @@ fn ebu_cases() {
     assert_eq!(all[5].audio.channels.len(), 5);
     let c = &all[5].audio.channels;
     assert!((rms(&c[2]) / rms(&c[0]) - 10f64.powf(4.0 / 20.0)).abs() < 1e-4);
+}
+
+#[test]
+fn harmony_is_diatonic_and_tonic_framed() {
+    for s in key_test_set().iter().chain(demo_library().iter()) {
+        let t = s.key_root;
+        let scale: &[u8] = if s.minor {
+            // Natural minor plus the raised 7th of the harmonic-minor V.
+            &[0, 2, 3, 5, 7, 8, 10, 11]
+        } else {
+            &[0, 2, 4, 5, 7, 9, 11]
+        };
+        let in_key = |midi: u8| scale.contains(&((midi + 12 - t) % 12));
+        for p in arrangement::pad_chords(s) {
+            assert!(
+                p.midis.iter().all(|&m| in_key(m)),
+                "{} pad {:?}",
+                s.title,
+                p
+            );
+        }
+        for n in arrangement::lead_notes(s)
+            .iter()
+            .chain(arrangement::bass_notes(s).iter())
+        {
+            assert!(in_key(n.midi), "{} note {:?}", s.title, n);
+        }
+        let plans = arrangement::bar_plans(s);
+        let tonic = plans.last().expect("bars").chord;
+        assert_eq!(tonic.root, t, "{} ends on the tonic", s.title);
+        let first_harmonic = plans
+            .iter()
+            .find(|b| b.section.has_pad())
+            .expect("harmonic section");
+        assert_eq!(
+            first_harmonic.chord, tonic,
+            "{} starts on the tonic",
+            s.title
+        );
+        // The tonic is the most frequent chord.
+        let count = |c| {
+            plans
+                .iter()
+                .filter(|b| b.section.has_pad() && b.chord == c)
+                .count()
+        };
+        let n_tonic = count(tonic);
+        for b in &plans {
+            assert!(
+                count(b.chord) <= n_tonic,
+                "{}: {:?} more frequent than tonic",
+                s.title,
+                b.chord
+            );
+        }
+        // Lead downbeats of tonic-containing chords land on the tonic.
+        for n in arrangement::lead_notes(s) {
+            let bar = ((n.start_secs - s.start_offset_secs) / s.bar_secs()).round();
+            let on_downbeat =
+                (n.start_secs - s.start_offset_secs - bar * s.bar_secs()).abs() < 1e-9;
+            let plan = &plans[bar as usize];
+            if on_downbeat && plan.chord.pitch_classes().contains(&t) {
+                assert_eq!(n.midi % 12, t, "{} bar {bar}", s.title);
+            }
+        }
+    }
+}
+
+#[test]
+fn pitches_follow_tuning() {
+    let s = TrackSpec::new("Tune", 120.0, 9, true, Groove::Sparse).with_tuning_cents(30.0);
+    assert!((s.midi_hz(69.0) - 440.0 * 2f64.powf(30.0 / 1200.0)).abs() < 1e-9);
+    assert!((s.midi_hz(57.0) - 220.0 * 2f64.powf(30.0 / 1200.0)).abs() < 1e-9);
 }
