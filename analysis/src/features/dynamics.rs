@@ -1,10 +1,10 @@
-//! Dynamics: BS.1770 integrated loudness, loudness range and true peak (the `ebur128`
-//! crate, EBU R128 / ITU-R BS.1770-4: <https://www.itu.int/rec/R-REC-BS.1770>), sample
+//! Dynamics: BS.1770 integrated loudness, loudness range and true peak (see
+//! [`super::loudness`]), sample
 //! peak, crest factor, the RMS envelope with intro attack / outro decay times, and an
 //! energy curve (short-term loudness once a second).
 
+use super::loudness::LoudnessMeter;
 use crate::util::{amp_to_db, finite, Curve, Stats};
-use ebur128::{Channel, EbuR128, Mode};
 use serde::{Deserialize, Serialize};
 
 /// Short-term loudness below this is silence on the energy curve (LUFS).
@@ -12,11 +12,7 @@ const ENERGY_FLOOR_LUFS: f64 = -50.0;
 
 /// Native-rate loudness and level accumulator over all channels.
 pub struct LoudnessAccumulator {
-    meter: Option<EbuR128>,
-    sample_rate: u32,
-    /// Frames fed since the last short-term reading.
-    since_reading: u64,
-    shortterm: Vec<f32>,
+    meter: LoudnessMeter,
     peak: f32,
     mono_peak: f32,
     mono_sum_sq: f64,
@@ -24,27 +20,10 @@ pub struct LoudnessAccumulator {
 }
 
 impl LoudnessAccumulator {
-    /// For `channels` channels at `sample_rate`. Measures true peak when `true_peak` is set
-    /// (4x oversampling: the costliest part of loudness).
+    /// For `channels` channels at `sample_rate`. Measures true peak when `true_peak` is set.
     pub fn new(channels: usize, sample_rate: u32, true_peak: bool) -> Self {
-        let mut mode = Mode::I | Mode::LRA | Mode::S | Mode::SAMPLE_PEAK;
-        if true_peak {
-            mode |= Mode::TRUE_PEAK;
-        }
-        let meter = EbuR128::new(channels as u32, sample_rate, mode)
-            .ok()
-            .map(|mut m| {
-                if channels == 1 {
-                    // A mono file plays on both speakers: BS.1770 counts it as dual mono.
-                    let _ = m.set_channel(0, Channel::DualMono);
-                }
-                m
-            });
         LoudnessAccumulator {
-            meter,
-            sample_rate,
-            since_reading: 0,
-            shortterm: Vec::new(),
+            meter: LoudnessMeter::new(channels, sample_rate, true_peak),
             peak: 0.0,
             mono_peak: 0.0,
             mono_sum_sq: 0.0,
@@ -57,68 +36,38 @@ impl LoudnessAccumulator {
         for p in planes {
             self.peak = p.iter().fold(self.peak, |m, &x| m.max(x.abs()));
         }
+        let mut sum_sq = 0.0f32;
         for &m in mono {
             self.mono_peak = self.mono_peak.max(m.abs());
-            self.mono_sum_sq += f64::from(m * m);
+            sum_sq += m * m;
         }
+        self.mono_sum_sq += f64::from(sum_sq);
         self.frames += mono.len() as u64;
-        let Some(meter) = self.meter.as_mut() else {
-            return;
-        };
-        // Read short-term loudness once a second: split the block on second boundaries.
-        let rate = u64::from(self.sample_rate);
-        let mut start = 0usize;
-        let len = mono.len();
-        while start < len {
-            let until_reading = (rate - self.since_reading) as usize;
-            let end = (start + until_reading).min(len);
-            let mut views: [&[f32]; 8] = [&[]; 8];
-            let n = planes.len().min(8);
-            for (v, p) in views.iter_mut().zip(planes) {
-                *v = &p[start..end];
-            }
-            let _ = meter.add_frames_planar_f32(&views[..n]);
-            self.since_reading += (end - start) as u64;
-            if self.since_reading == rate {
-                self.since_reading = 0;
-                self.shortterm
-                    .push(meter.loudness_shortterm().unwrap_or(f64::NEG_INFINITY) as f32);
-            }
-            start = end;
-        }
+        self.meter.push(planes);
     }
 
     /// The dynamics summary; `rms_env` is the frame RMS envelope at `rms_rate` frames/s.
     pub fn finish(&self, rms_env: &[f32], rms_rate: f64, max_points: usize) -> Dynamics {
-        let meter = self.meter.as_ref();
-        let lufs = meter
-            .and_then(|m| m.loudness_global().ok())
-            .and_then(finite);
-        let lra = meter.and_then(|m| m.loudness_range().ok()).and_then(finite);
-        let channels = meter.map_or(0, |m| m.channels());
-        let true_peak = meter.and_then(|m| {
-            (0..channels)
-                .filter_map(|c| m.true_peak(c).ok())
-                .reduce(f64::max)
-        });
+        let true_peak = self.meter.true_peak();
         let rms = (self.mono_sum_sq / self.frames.max(1) as f64).sqrt();
         let crest = (rms > 1e-9).then(|| f64::from(self.mono_peak) / rms);
-        let energy: Vec<f32> = self
-            .shortterm
+        // Short-term loudness once a second (every 10th 100 ms step), for the curves.
+        let shortterm: Vec<f64> = self
+            .meter
+            .shortterm_series()
+            .into_iter()
+            .step_by(10)
+            .collect();
+        let energy: Vec<f32> = shortterm
             .iter()
             .map(|&l| {
-                let l = if l.is_finite() {
-                    f64::from(l)
-                } else {
-                    ENERGY_FLOOR_LUFS
-                };
+                let l = if l.is_finite() { l } else { ENERGY_FLOOR_LUFS };
                 ((l - ENERGY_FLOOR_LUFS) / -ENERGY_FLOOR_LUFS).clamp(0.0, 1.0) as f32
             })
             .collect();
-        let shortterm: Vec<f32> = self
-            .shortterm
+        let shortterm: Vec<f32> = shortterm
             .iter()
-            .map(|&l| l.max(ENERGY_FLOOR_LUFS as f32 - 20.0))
+            .map(|&l| l.max(ENERGY_FLOOR_LUFS - 20.0) as f32)
             .collect();
         let (attack, decay) = attack_decay(rms_env, rms_rate);
         Dynamics {
@@ -129,10 +78,15 @@ impl LoudnessAccumulator {
             rms_total_dbfs: finite(amp_to_db(rms, -200.0)),
             crest_factor: crest.and_then(finite),
             crest_factor_db: crest.map(|c| amp_to_db(c, -200.0)).and_then(finite),
-            lufs,
-            loudness_range_lu: lra,
-            true_peak_dbtp: true_peak.map(|p| amp_to_db(p, -200.0)).and_then(finite),
-            sample_peak_dbfs: finite(amp_to_db(f64::from(self.peak), -200.0)),
+            lufs: self.meter.integrated().and_then(finite),
+            loudness_range_lu: self.meter.range().and_then(finite),
+            true_peak_dbtp: true_peak
+                .filter(|&p| p > 0.0)
+                .map(|p| amp_to_db(p, -200.0))
+                .and_then(finite),
+            sample_peak_dbfs: (self.peak > 0.0)
+                .then(|| amp_to_db(f64::from(self.peak), -200.0))
+                .and_then(finite),
             attack_time_secs: attack,
             decay_time_secs: decay,
             shortterm_loudness_lufs: Curve::downsample(&shortterm, 1.0, max_points),

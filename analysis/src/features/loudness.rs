@@ -76,7 +76,8 @@ impl LoudnessMeter {
             while c < planes.len() {
                 if c + 1 < planes.len() {
                     let (fa, fb) = two_mut(&mut self.filters, c);
-                    let (sa, sb) = fa.run_pair(fb, &planes[c][start..end], &planes[c + 1][start..end]);
+                    let (sa, sb) =
+                        fa.run_pair(fb, &planes[c][start..end], &planes[c + 1][start..end]);
                     self.sub_sums[c] += sa;
                     self.sub_sums[c + 1] += sb;
                     c += 2;
@@ -105,7 +106,11 @@ impl LoudnessMeter {
     /// Integrated (gated) loudness, LUFS; `None` when no block passes the gates (silence,
     /// or less than 400 ms of audio).
     pub fn integrated(&self) -> Option<f64> {
-        let blocks: Vec<f64> = self.sub_blocks.windows(4).map(|w| w.iter().sum::<f64>() / 4.0).collect();
+        let blocks: Vec<f64> = self
+            .sub_blocks
+            .windows(4)
+            .map(|w| w.iter().sum::<f64>() / 4.0)
+            .collect();
         gated_mean(&blocks, -10.0).map(lufs)
     }
 
@@ -126,7 +131,11 @@ impl LoudnessMeter {
             .windows(30)
             .map(|w| w.iter().sum::<f64>() / 30.0)
             .collect();
-        let abs: Vec<f64> = energies.iter().copied().filter(|&e| lufs(e) > -70.0).collect();
+        let abs: Vec<f64> = energies
+            .iter()
+            .copied()
+            .filter(|&e| lufs(e) > -70.0)
+            .collect();
         if abs.is_empty() {
             return None;
         }
@@ -151,7 +160,11 @@ impl LoudnessMeter {
 /// Mean energy of the blocks that pass the absolute gate (-70 LUFS) and the relative gate
 /// `relative_lu` below the mean of those.
 fn gated_mean(blocks: &[f64], relative_lu: f64) -> Option<f64> {
-    let abs: Vec<f64> = blocks.iter().copied().filter(|&z| lufs(z) > -70.0).collect();
+    let abs: Vec<f64> = blocks
+        .iter()
+        .copied()
+        .filter(|&z| lufs(z) > -70.0)
+        .collect();
     if abs.is_empty() {
         return None;
     }
@@ -373,7 +386,10 @@ mod tests {
 
     fn sine(rate: u32, freq: f64, amp: f32, secs: f64, phase: f64) -> Vec<f32> {
         (0..(secs * f64::from(rate)) as usize)
-            .map(|i| amp * (2.0 * std::f64::consts::PI * freq * i as f64 / f64::from(rate) + phase).sin() as f32)
+            .map(|i| {
+                amp * (2.0 * std::f64::consts::PI * freq * i as f64 / f64::from(rate) + phase).sin()
+                    as f32
+            })
             .collect()
     }
 

@@ -3,6 +3,7 @@
 
 pub mod dynamics;
 pub mod instrumentation;
+pub mod loudness;
 pub mod mood;
 pub mod rhythm;
 pub mod spatial;
