@@ -53,7 +53,7 @@ impl Stft {
     /// If `n_fft` is odd or zero, or `hop` is zero or larger than `n_fft`.
     pub fn new(n_fft: usize, hop: usize, sample_rate: u32) -> Self {
         assert!(
-            n_fft > 0 && n_fft % 2 == 0,
+            n_fft > 0 && n_fft.is_multiple_of(2),
             "n_fft must be even and non-zero"
         );
         assert!(hop > 0 && hop <= n_fft, "hop must be in 1..=n_fft");

@@ -78,7 +78,7 @@ fn bench_generated(args: &BenchArgs, config: &AnalysisConfig) {
     }
 }
 
-fn bench_file(path: &PathBuf, config: &AnalysisConfig, runs: usize) -> Result<()> {
+fn bench_file(path: &std::path::Path, config: &AnalysisConfig, runs: usize) -> Result<()> {
     let mut decode_best = f64::INFINITY;
     let mut audio_secs = 0.0;
     for _ in 0..runs {

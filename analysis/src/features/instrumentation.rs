@@ -53,7 +53,7 @@ impl PercussiveAccumulator {
     }
 
     pub fn push(&mut self, frame: &SpectrumFrame) {
-        if frame.index % DECIMATE != 0 {
+        if !frame.index.is_multiple_of(DECIMATE) {
             return;
         }
         let slot = &mut self.ring[self.next];

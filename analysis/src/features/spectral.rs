@@ -72,7 +72,7 @@ impl SpectralAccumulator {
         }
         // Shape statistics on every 4th frame (~21 per second) describe the track as well
         // as every frame does, at a quarter of the cost.
-        if frame.index % SHAPE_EVERY != 0 || 20.0 * rms.max(1e-12).log10() < SILENCE_DB {
+        if !frame.index.is_multiple_of(SHAPE_EVERY) || 20.0 * rms.max(1e-12).log10() < SILENCE_DB {
             return;
         }
         // Centroid of the magnitude spectrum (librosa's definition), in Hz.
