@@ -21,6 +21,17 @@ fn ebu_tech_3341_integrated_loudness_within_0_1_lu() {
 }
 
 #[test]
+fn a_mono_file_measures_as_dual_mono() {
+    // Case 1 as a one-channel file plays on both speakers: still -23 LUFS.
+    let case = aidj_synth::ebu3341::case(1, 48_000);
+    let mono = audio(48_000, vec![case.audio.channels[0].clone()]);
+    let (a, _) = analyze_audio(&mono);
+    assert_close("mono case 1", a.dynamics.lufs, -23.0, 0.1);
+    assert!(!a.spatial.is_stereo);
+    assert_close("mono width", a.spatial.width, 0.0, 1e-9);
+}
+
+#[test]
 fn sine_levels_crest_factor_and_true_peak() {
     // A 997 Hz sine at -6 dBFS peak: crest factor sqrt(2), sample peak -6 dBFS,
     // RMS -9.01 dBFS, true peak -6 dBTP (within the meter's 0.5 dB oversampling error).
