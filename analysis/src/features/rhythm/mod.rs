@@ -212,9 +212,11 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
     let max_lag = ((0.6 * n as f64) as usize).min((8.0 * fr) as usize);
     let acf = autocorr(&o, max_lag);
     let acf_alt = autocorr(&d, max_lag);
+    let acf_snare = autocorr(&mid, max_lag);
     let per = tempo::Periodicity {
         full: &acf,
         alternation: &acf_alt,
+        snare: &acf_snare,
         frame_rate: fr,
     };
     let Some(est) = tempo::estimate(&per, cfg.min_bpm, cfg.max_bpm) else {

@@ -22,7 +22,9 @@ const PRIOR_OCTAVES: f64 = 1.0;
 /// Weight of the onset periodicity in a level's score.
 const W_PERIODICITY: f64 = 1.0;
 /// Weight of the kick/snare alternation cue.
-const W_ALTERNATION: f64 = 2.0;
+const W_ALTERNATION: f64 = 1.0;
+/// Weight of the backbeat cue (snare every second beat).
+const W_BACKBEAT: f64 = 1.0;
 /// Temperature of the soft-max that turns level scores into a confidence.
 const CONFIDENCE_TEMPERATURE: f64 = 0.2;
 /// Range over which metrical levels are compared before folding into the user's range.
@@ -33,8 +35,10 @@ const SEARCH_MAX_BPM: f64 = 300.0;
 pub struct Periodicity<'a> {
     /// Normalised autocorrelation of the full-band onset novelty, by lag in frames.
     pub full: &'a [f64],
-    /// Same for `low/σ − mid/σ` onsets (kick minus snare).
+    /// Same for `low/σ − snare/σ` onsets (kick minus snare).
     pub alternation: &'a [f64],
+    /// Same for the snare-band onsets.
+    pub snare: &'a [f64],
     /// Frames per second.
     pub frame_rate: f64,
 }
@@ -89,10 +93,22 @@ impl Periodicity<'_> {
             .iter()
             .map(|&l| interp(self.alternation, l))
             .fold(f64::INFINITY, f64::min);
-        let alt = if alt.is_finite() { alt } else { 0.0 };
+        // Negative alternation (kick and snare repeat at this lag) says nothing about
+        // the level: a kick on every beat does that at the beat and at every multiple.
+        let alt = if alt.is_finite() { alt.max(0.0) } else { 0.0 };
+        // Backbeat: the snare repeats every two beats but not every beat.
+        let snare2 = peak_in(self.snare, 2.0 * lag - 2.0, 2.0 * lag + 2.0).map_or(0.0, |p| p.1);
+        let snare1 = peak_in(self.snare, lag - 1.0, lag + 1.0).map_or(0.0, |p| p.1);
+        let backbeat = (snare2 - snare1.max(0.0)).max(0.0);
         let z = (bpm / PRIOR_CENTRE_BPM).log2() / PRIOR_OCTAVES;
         let prior = -0.5 * z * z;
-        let score = prior + W_PERIODICITY * periodicity + W_ALTERNATION * alt;
+        let score = prior
+            + W_PERIODICITY * periodicity
+            + W_ALTERNATION * alt
+            + W_BACKBEAT * backbeat;
+        if std::env::var_os("RHYTHM_DEBUG").is_some() {
+            eprintln!("  level {bpm:7.2}: prior {prior:+.3} periodicity {periodicity:+.3} alt {alt:+.3} backbeat {backbeat:+.3} (s2 {snare2:+.3} s1 {snare1:+.3}) -> {score:+.3}");
+        }
         Some(Level {
             bpm,
             lag,
