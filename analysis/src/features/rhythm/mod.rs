@@ -339,7 +339,8 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
     }
 
     // Swing and micro-timing.
-    let sw = swing::measure(&beat_frames, &o, &onsets, fr);
+    // On the raw flux: the local-mean removal would hide soft off-beat hats next to loud beats.
+    let sw = swing::measure(&beat_frames, &acc.onset_high, &onsets, fr);
     out.swing_analysis = SwingAnalysis {
         swing_ratio: sw.ratio,
         swing_subdivision: sw.subdivision,

@@ -6,10 +6,12 @@
 //! * the full-band onset strength, on log-compressed band magnitudes
 //!   (`ln(1 + γ·mean magnitude)`): level-independent, the best onset function for
 //!   periodicity and beat tracking;
-//! * three drum-group fluxes on *linear* band magnitudes, so that a group's flux is
+//! * two drum-group fluxes on *linear* band magnitudes, so that a group's flux is
 //!   dominated by the loud events in it rather than by any faint onset: low
-//!   (< 150 Hz: kick, bass), snare (800 Hz – 4.8 kHz: snare and clap noise, above the
-//!   kick's pitch sweep and most bass harmonics) and high (> 4.8 kHz: hats, cymbals).
+//!   (< 150 Hz: kick, bass) and snare (800 Hz – 4.8 kHz: snare and clap noise, above
+//!   the kick's pitch sweep and most bass harmonics);
+//! * the log flux of the high group (> 4.8 kHz: hats, cymbals), where soft 16ths
+//!   must count next to loud 8ths (swing).
 //!
 //! Six band energies in dB are kept for novelty (section changes, downbeats).
 //! Memory: 10 `f32` per frame (40 bytes, 3.4 kB per second of audio); no allocation
@@ -61,7 +63,7 @@ pub struct OnsetAccumulator {
     pub onset_low: Vec<f32>,
     /// Linear flux of the snare group (800 Hz – 4.8 kHz).
     pub onset_mid: Vec<f32>,
-    /// Linear flux of the high group (> 4.8 kHz: hats).
+    /// Log flux of the high group (> 4.8 kHz: hats), as the full band's.
     pub onset_high: Vec<f32>,
     /// Band energies per frame, dB (full-scale sine ≈ -3 dB in its band).
     pub band_db: Vec<[f32; ENERGY_BANDS]>,
@@ -174,8 +176,14 @@ impl OnsetAccumulator {
             power[usize::from(band.energy_band)] += p;
             // The first two frames have no history: no flux.
             if self.frames >= 2 {
-                full += (c - self.prev2[i]).max(0.0);
-                flux[usize::from(band.group)] += (s - self.lin2[i]).max(0.0);
+                let d = (c - self.prev2[i]).max(0.0);
+                full += d;
+                // Hats: log flux, so soft 16ths count next to loud 8ths (swing).
+                flux[usize::from(band.group)] += if band.group == 3 {
+                    d
+                } else {
+                    (s - self.lin2[i]).max(0.0)
+                };
             }
         }
         self.prev2 = self.prev1;

@@ -12,7 +12,8 @@ use super::signal::peak_in;
 /// Bins of the beat profile.
 const BINS: usize = 96;
 /// Minimum relative salience of an off-beat peak (fraction of the on-beat peak above
-/// the profile's median) for a swing ratio to be reported.
+/// the profile's median; for 16ths, of the weaker of the beat and the 8th) for a swing
+/// ratio to be reported.
 const MIN_SALIENCE: f64 = 0.12;
 /// An 8th ratio further than this from 1 is called swung at the 8th level.
 const SWUNG: f64 = 0.08;
@@ -96,19 +97,11 @@ fn at(p: &[f64], x: f64) -> f64 {
     p[i] * (1.0 - f) + p[(i + 1) % p.len()] * f
 }
 
-/// `(ratio, salience)` of the off-beat peak of a profile (phase 0 = on the beat).
+/// `(phase, value)` of the off-beat peak of a profile (phase 0 = on the beat).
 fn off_beat(p: &[f64]) -> Option<(f64, f64)> {
     let n = p.len() as f64;
-    // Extend by one bin each side so the parabola works at the range ends.
     let (pos, val) = peak_in(p, 0.40 * n, 0.72 * n)?;
-    let phase = pos / n;
-    let base = median(p);
-    let on = [p[p.len() - 1], p[0], p[1]]
-        .iter()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max);
-    let sal = (val - base) / (on - base).max(1e-12);
-    Some((phase / (1.0 - phase), sal))
+    Some((pos / n, val))
 }
 
 /// Measures swing on `onset` (novelty, by frame) over the beat frames `beats`, and
@@ -120,18 +113,34 @@ pub fn measure(beats: &[f64], onset: &[f32], onsets: &[f64], frame_rate: f64) ->
     let Some(prof) = beat_profile(beats, onset) else {
         return Swing::default();
     };
-    let eighth = off_beat(&prof);
+    let base = median(&prof);
+    let on = [prof[BINS - 1], prof[0], prof[1]]
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let ratio_of = |phase: f64| phase / (1.0 - phase);
+    // 8th level: the off-beat against the beat.
+    let eighth = off_beat(&prof).map(|(ph, v)| (ratio_of(ph), (v - base) / (on - base).max(1e-12), v));
     let sixteenth_prof: Vec<f64> = (0..BINS)
         .map(|i| {
             let x = i as f64 / BINS as f64;
             at(&prof, x / 2.0) + at(&prof, 0.5 + x / 2.0)
         })
         .collect();
-    let sixteenth = off_beat(&sixteenth_prof);
+    // 16th level: the second 16th of each 8th against the weaker first one.
+    let first = eighth.map_or(on, |e| e.2.min(on));
+    let sixteenth = off_beat(&sixteenth_prof)
+        .map(|(ph, v)| (ratio_of(ph), (0.5 * v - base) / (first - base).max(1e-12)));
+    if std::env::var_os("RHYTHM_DEBUG").is_some() {
+        eprintln!("swing 8th {eighth:?} 16th {sixteenth:?}");
+        eprintln!("profile {:?}", prof.iter().map(|v| (v * 100.0).round() / 100.0).collect::<Vec<_>>());
+    }
     let (ratio, sub) = match (eighth, sixteenth) {
-        (Some((r8, s8)), _) if s8 >= MIN_SALIENCE && (r8 - 1.0).abs() >= SWUNG => (Some(r8), 8.0),
+        (Some((r8, s8, _)), _) if s8 >= MIN_SALIENCE && (r8 - 1.0).abs() >= SWUNG => {
+            (Some(r8), 8.0)
+        }
         (_, Some((r16, s16))) if s16 >= MIN_SALIENCE => (Some(r16), 16.0),
-        (Some((r8, s8)), _) if s8 >= MIN_SALIENCE => (Some(r8), 8.0),
+        (Some((r8, s8, _)), _) if s8 >= MIN_SALIENCE => (Some(r8), 8.0),
         _ => (None, 8.0),
     };
     // Expected positions within the beat.
