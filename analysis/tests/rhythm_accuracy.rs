@@ -74,9 +74,23 @@ fn beats_and_downbeats_match_the_truth_on_four_on_the_floor() {
         .filter(|s| s.groove == Groove::FourOnTheFloor)
         .collect();
     assert!(specs.len() >= 3);
+    check_downbeats(&specs);
+}
+
+#[test]
+fn beats_and_downbeats_match_the_truth_on_other_grooves() {
+    let specs: Vec<TrackSpec> = tempo_test_set()
+        .into_iter()
+        .chain(demo_library())
+        .filter(|s| s.groove != Groove::FourOnTheFloor)
+        .collect();
+    check_downbeats(&specs);
+}
+
+fn check_downbeats(specs: &[TrackSpec]) {
     let mut failures = Vec::new();
     for spec in specs {
-        let r = analyse(&spec);
+        let r = analyse(spec);
         let beats = spec.beat_times();
         let downs = spec.downbeat_times();
         // Every reported downbeat is a true downbeat, and all but the first/last bar are found.
@@ -111,8 +125,26 @@ fn beats_and_downbeats_match_the_truth_on_four_on_the_floor() {
             r.mix_out_secs,
             r.phrases.sixteen_bar,
         );
+        // Phrases: every 8-bar phrase start is a section start of the arrangement; the
+        // mix-in is the first one; the mix-out is a later downbeat.
+        let sections = spec.phrase_starts_secs();
+        let phrase_err = worst_match(&r.phrases.eight_bar, &sections);
+        let mix_in_ok = r
+            .mix_in_secs
+            .is_some_and(|t| (t - sections[0]).abs() < 0.05);
+        let mix_out_ok = spec.bars < 16
+            || r.mix_out_secs.is_some_and(|t| {
+                t > r.mix_in_secs.unwrap_or(f64::INFINITY)
+                    && worst_match(&[t], &downs) < 0.05
+            });
         if !(wrong < 0.05 && missed < 0.05 && beat_err < 0.05) {
-            failures.push(spec.title.clone());
+            failures.push(format!("{}: beats/downbeats", spec.title));
+        }
+        if !(phrase_err < 0.05 && mix_in_ok && mix_out_ok) {
+            failures.push(format!(
+                "{}: phrases {:?} (truth {sections:?}), mix in {:?} out {:?}",
+                spec.title, r.phrases.eight_bar, r.mix_in_secs, r.mix_out_secs
+            ));
         }
     }
     assert!(failures.is_empty(), "downbeat failures: {failures:?}");

@@ -202,11 +202,13 @@ pub fn structure(downbeats: &[f64], bar: f64, s: &FrameSignals) -> Structure {
         }
         out
     };
+    // Novelty at bar j: two bars before against two bars from j on (both windows full).
     let mut nov = vec![0.0f64; m];
-    for (j, nj) in nov.iter_mut().enumerate().skip(1) {
-        let a = j.saturating_sub(2);
-        let b = (j + 2).min(m);
-        let (l, r) = (mean_of(a, j), mean_of(j, b));
+    for (j, nj) in nov.iter_mut().enumerate() {
+        if j < 2 || j + 2 > m {
+            continue;
+        }
+        let (l, r) = (mean_of(j - 2, j), mean_of(j, j + 2));
         *nj = l.iter().zip(&r).map(|(x, y)| (x - y).abs()).sum();
     }
     // The first downbeat is a change from silence when nothing audible precedes it.

@@ -131,10 +131,6 @@ pub fn measure(beats: &[f64], onset: &[f32], onsets: &[f64], frame_rate: f64) ->
     let first = eighth.map_or(on, |e| e.2.min(on));
     let sixteenth = off_beat(&sixteenth_prof)
         .map(|(ph, v)| (ratio_of(ph), (0.5 * v - base) / (first - base).max(1e-12)));
-    if std::env::var_os("RHYTHM_DEBUG").is_some() {
-        eprintln!("swing 8th {eighth:?} 16th {sixteenth:?}");
-        eprintln!("profile {:?}", prof.iter().map(|v| (v * 100.0).round() / 100.0).collect::<Vec<_>>());
-    }
     let (ratio, sub) = match (eighth, sixteenth) {
         (Some((r8, s8, _)), _) if s8 >= MIN_SALIENCE && (r8 - 1.0).abs() >= SWUNG => {
             (Some(r8), 8.0)

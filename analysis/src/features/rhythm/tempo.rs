@@ -106,9 +106,6 @@ impl Periodicity<'_> {
             + W_PERIODICITY * periodicity
             + W_ALTERNATION * alt
             + W_BACKBEAT * backbeat;
-        if std::env::var_os("RHYTHM_DEBUG").is_some() {
-            eprintln!("  level {bpm:7.2}: prior {prior:+.3} periodicity {periodicity:+.3} alt {alt:+.3} backbeat {backbeat:+.3} (s2 {snare2:+.3} s1 {snare1:+.3}) -> {score:+.3}");
-        }
         Some(Level {
             bpm,
             lag,
