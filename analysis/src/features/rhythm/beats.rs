@@ -45,7 +45,7 @@ pub fn local_score(onset: &[f32], period: f64) -> Vec<f32> {
 /// start and end (silence, fades) trimmed. Empty when nothing stands out.
 pub fn track(local: &[f32], period: f64, tightness: f64) -> Vec<usize> {
     let n = local.len();
-    if n < 3 || !(period >= 2.0) {
+    if n < 3 || period.is_nan() || period < 2.0 {
         return Vec::new();
     }
     let jmin = ((period / 2.0).round() as usize).max(1);
@@ -198,7 +198,7 @@ fn line_fit(pts: &[(f64, f64)]) -> Option<(f64, f64)> {
 
 /// Numbers the beats and fits a line through them (see the module docs).
 pub fn fit_grid(beats: &[f64], period_guess: f64) -> Option<Grid> {
-    if beats.len() < 4 || !(period_guess > 0.0) {
+    if beats.len() < 4 || period_guess.is_nan() || period_guess <= 0.0 {
         return None;
     }
     let mut index = Vec::with_capacity(beats.len());
@@ -208,7 +208,11 @@ pub fn fit_grid(beats: &[f64], period_guess: f64) -> Option<Grid> {
         k += (((w[1] - w[0]) / period_guess).round() as i64).max(1);
         index.push(k);
     }
-    let all: Vec<(f64, f64)> = index.iter().map(|&k| k as f64).zip(beats.iter().copied()).collect();
+    let all: Vec<(f64, f64)> = index
+        .iter()
+        .map(|&k| k as f64)
+        .zip(beats.iter().copied())
+        .collect();
     let (mut a, mut p) = line_fit(&all)?;
     let mut kept = all.clone();
     for _ in 0..3 {
@@ -226,7 +230,7 @@ pub fn fit_grid(beats: &[f64], period_guess: f64) -> Option<Grid> {
         a = a2;
         p = p2;
     }
-    if !(p > 0.0) {
+    if p.is_nan() || p <= 0.0 {
         return None;
     }
     let residual = (kept
@@ -299,7 +303,11 @@ mod tests {
         }
         let refined = refine(&local, &beats);
         let grid = fit_grid(&refined, period).expect("grid");
-        assert!((grid.period / period - 1.0).abs() < 0.002, "{}", grid.period);
+        assert!(
+            (grid.period / period - 1.0).abs() < 0.002,
+            "{}",
+            grid.period
+        );
         assert!(grid.constant);
     }
 

@@ -71,10 +71,19 @@ fn contrast(v: &[f64; 4]) -> [f64; 4] {
 /// Weight of the bar-change (novelty) cue against the drum template.
 const W_NOVELTY: f64 = 1.0;
 
+/// Bonus for the first beat being a downbeat when the music starts there (silence
+/// before): music usually starts on beat 1. Breaks ties on bare drum loops.
+const W_START: f64 = 0.2;
+
 /// Downbeat phase: the index (0..4) of the first beat that is a beat 1, and a
 /// confidence (0..1, the margin of the best phase over the second best). `None`
-/// with fewer than 8 beats.
-pub fn downbeat_phase(beats: &[f64], period: f64, s: &FrameSignals) -> Option<(usize, f64)> {
+/// with fewer than 8 beats. `starts_music`: nothing audible precedes the first beat.
+pub fn downbeat_phase(
+    beats: &[f64],
+    period: f64,
+    s: &FrameSignals,
+    starts_music: bool,
+) -> Option<(usize, f64)> {
     if beats.len() < 8 {
         return None;
     }
@@ -88,12 +97,15 @@ pub fn downbeat_phase(beats: &[f64], period: f64, s: &FrameSignals) -> Option<(u
             mean_bands(s, b, end)
         })
         .collect();
+    // Change against the beat two before (same role in the bar: 1 vs 3, 2 vs 4), so that
+    // the snare/clap alternation cancels and bar-level changes (chords, bass notes,
+    // sections, which start on beat 1) remain.
     let nov: Vec<Option<f64>> = (0..beats.len())
         .map(|k| {
-            if k == 0 {
+            if k < 2 {
                 return None;
             }
-            match (&feats[k - 1], &feats[k]) {
+            match (&feats[k - 2], &feats[k]) {
                 (Some(a), Some(b)) => Some(a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum()),
                 _ => None,
             }
@@ -126,6 +138,9 @@ pub fn downbeat_phase(beats: &[f64], period: f64, s: &FrameSignals) -> Option<(u
         }
         let (ck, cs, cn) = (contrast(&kb), contrast(&sb), contrast(&nb));
         *score = (0..4).map(|j| TK[j] * ck[j] + TS[j] * cs[j]).sum::<f64>() + W_NOVELTY * cn[0];
+        if starts_music && phi == 0 {
+            *score += W_START;
+        }
     }
     let mut order = [0usize, 1, 2, 3];
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));

@@ -143,7 +143,7 @@ pub struct Rhythm {
 /// above a local mean + 0.1 (of the 98th percentile), at least 3 frames apart.
 fn pick_onsets(o: &[f32]) -> Vec<f64> {
     let norm = percentile(o, 98.0);
-    if !(norm > 0.0) {
+    if norm.is_nan() || norm <= 0.0 {
         return Vec::new();
     }
     let x: Vec<f32> = o.iter().map(|&v| v / norm).collect();
@@ -160,12 +160,7 @@ fn pick_onsets(o: &[f32]) -> Vec<f64> {
         if x[lo..t].iter().any(|&u| u >= v) || x[t + 1..=hi].iter().any(|&u| u > v) {
             continue;
         }
-        let pos = t as f64
-            + parabolic(
-                f64::from(x[t - 1]),
-                f64::from(v),
-                f64::from(x[t + 1]),
-            );
+        let pos = t as f64 + parabolic(f64::from(x[t - 1]), f64::from(v), f64::from(x[t + 1]));
         if out.last().is_none_or(|&l| pos - l >= 3.0) {
             out.push(pos);
         }
@@ -181,7 +176,7 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
         ..Rhythm::default()
     };
     let n = acc.len();
-    if n == 0 || !(fr > 0.0) || (n as f64) / fr < MIN_SECS {
+    if n == 0 || fr.is_nan() || fr <= 0.0 || (n as f64) / fr < MIN_SECS {
         return out;
     }
     let secs = n as f64 / fr;
@@ -268,7 +263,11 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
     };
     let bpm = 60.0 * fr / grid.period;
     out.tempo_bpm_global = Some(bpm);
-    if let Some(c) = out.tempo_candidates.iter_mut().find(|c| c.relation == "chosen") {
+    if let Some(c) = out
+        .tempo_candidates
+        .iter_mut()
+        .find(|c| c.relation == "chosen")
+    {
         c.bpm = Some(bpm);
     }
 
@@ -320,15 +319,20 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
         band_db: &acc.band_db,
         energy_db: &energy,
     };
-    if let Some((phase, conf)) = meter::downbeat_phase(&beat_frames, grid.period, &signals) {
+    let starts_music = beat_frames.first().is_some_and(|&b| {
+        let end = (b - 3.0).max(0.0) as usize;
+        energy[..end.min(n)].iter().all(|&e| e <= floor)
+    });
+    if let Some((phase, conf)) =
+        meter::downbeat_phase(&beat_frames, grid.period, &signals, starts_music)
+    {
         let downbeats: Vec<f64> = beat_frames.iter().skip(phase).step_by(4).copied().collect();
         out.downbeat_times = downbeats.iter().map(|&f| to_secs(f)).collect();
         out.downbeat_confidence = Some(conf);
         out.bars = Some(downbeats.len() as f64);
         let st = meter::structure(&downbeats, 4.0 * grid.period, &signals);
-        let times = |bars: &[usize]| -> Vec<f64> {
-            bars.iter().map(|&j| out.downbeat_times[j]).collect()
-        };
+        let times =
+            |bars: &[usize]| -> Vec<f64> { bars.iter().map(|&j| out.downbeat_times[j]).collect() };
         out.phrases = Phrases {
             eight_bar: times(&st.phrase8),
             sixteen_bar: times(&st.phrase16),
@@ -368,7 +372,8 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
         (Some(s), Some(m)) if m > 0.0 => 1.0 / (1.0 + (s / (0.03 * m)).powi(2)),
         _ => 0.5,
     };
-    let dance = (0.6 * clarity + 0.4 * hit_fraction) * (0.4 + 0.6 * tempo_factor) * (0.7 + 0.3 * stability);
+    let dance =
+        (0.6 * clarity + 0.4 * hit_fraction) * (0.4 + 0.6 * tempo_factor) * (0.7 + 0.3 * stability);
     out.danceability_score = Some(dance.clamp(0.0, 1.0));
     out
 }

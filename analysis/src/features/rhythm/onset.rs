@@ -37,6 +37,30 @@ const MAX_BANDS: usize = 40;
 /// Energy floor, power (-100 dB).
 const POWER_FLOOR: f32 = 1e-10;
 
+/// `10 / ln 10`: power in nepers to dB.
+const DB_PER_NEPER: f32 = 4.342_944_8;
+
+/// Sum and sum of squares, in eight lanes so that the compiler can vectorise.
+#[inline]
+fn sums(x: &[f32]) -> (f32, f32) {
+    let mut s = [0.0f32; 8];
+    let mut p = [0.0f32; 8];
+    let chunks = x.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..8 {
+            s[k] += c[k];
+            p[k] += c[k] * c[k];
+        }
+    }
+    let (mut ss, mut pp) = (s.iter().sum::<f32>(), p.iter().sum::<f32>());
+    for &v in rest {
+        ss += v;
+        pp += v * v;
+    }
+    (ss, pp)
+}
+
 #[derive(Clone, Copy)]
 struct Band {
     lo: usize,
@@ -163,14 +187,15 @@ impl OnsetAccumulator {
         for (i, band) in self.bands.iter().enumerate() {
             let hi = band.hi.min(mags.len());
             let lo = band.lo.min(hi);
-            let (mut s, mut p) = (0.0f32, 0.0f32);
-            for &m in &mags[lo..hi] {
-                let m = if m.is_finite() { m } else { 0.0 };
-                s += m;
-                p += m * m;
-            }
+            let (s, p) = sums(&mags[lo..hi]);
+            // The analyser replaces non-finite samples; guard the sums anyway.
+            let (s, p) = if s.is_finite() && p.is_finite() {
+                (s, p)
+            } else {
+                (0.0, 0.0)
+            };
             let width = (hi - lo).max(1) as f32;
-            let c = (GAMMA * s / width).ln_1p();
+            let c = (1.0 + GAMMA * s / width).ln();
             cur[i] = c;
             lin[i] = s;
             power[usize::from(band.energy_band)] += p;
@@ -197,7 +222,7 @@ impl OnsetAccumulator {
         self.onset_high.push(flux[3]);
         let mut db = [0.0f32; ENERGY_BANDS];
         for (d, &p) in db.iter_mut().zip(&power) {
-            *d = 10.0 * (p + POWER_FLOOR).log10();
+            *d = DB_PER_NEPER * (p + POWER_FLOOR).ln();
         }
         self.band_db.push(db);
     }

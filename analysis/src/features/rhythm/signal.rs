@@ -98,7 +98,7 @@ pub fn autocorr(x: &[f32], max_lag: usize) -> Vec<f64> {
 
 /// Linear interpolation of `r` at fractional index `x` (0 outside).
 pub fn interp(r: &[f64], x: f64) -> f64 {
-    if !(x >= 0.0) {
+    if x.is_nan() || x < 0.0 {
         return 0.0;
     }
     let i = x.floor() as usize;
@@ -160,7 +160,9 @@ mod tests {
     #[test]
     fn autocorr_of_a_pulse_train_peaks_at_its_period() {
         // Pulses every 10 samples: r[10] ≈ 1, r[5] < 0 (mean-removed).
-        let x: Vec<f32> = (0..1000).map(|i| if i % 10 == 0 { 1.0 } else { 0.0 }).collect();
+        let x: Vec<f32> = (0..1000)
+            .map(|i| if i % 10 == 0 { 1.0 } else { 0.0 })
+            .collect();
         let r = autocorr(&x, 50);
         assert!((r[0] - 1.0).abs() < 1e-9);
         assert!((r[10] - 1.0).abs() < 1e-6, "{}", r[10]);

@@ -37,7 +37,7 @@ fn beat_profile(beats: &[f64], onset: &[f32]) -> Option<Vec<f64>> {
     for w in beats.windows(2) {
         let (a, b) = (w[0], w[1]);
         let len = b - a;
-        if !(len > 1.0) {
+        if len.is_nan() || len <= 1.0 {
             continue;
         }
         total_len += len;
@@ -120,7 +120,8 @@ pub fn measure(beats: &[f64], onset: &[f32], onsets: &[f64], frame_rate: f64) ->
         .fold(f64::NEG_INFINITY, f64::max);
     let ratio_of = |phase: f64| phase / (1.0 - phase);
     // 8th level: the off-beat against the beat.
-    let eighth = off_beat(&prof).map(|(ph, v)| (ratio_of(ph), (v - base) / (on - base).max(1e-12), v));
+    let eighth =
+        off_beat(&prof).map(|(ph, v)| (ratio_of(ph), (v - base) / (on - base).max(1e-12), v));
     let sixteenth_prof: Vec<f64> = (0..BINS)
         .map(|i| {
             let x = i as f64 / BINS as f64;

@@ -102,10 +102,8 @@ impl Periodicity<'_> {
         let backbeat = (snare2 - snare1.max(0.0)).max(0.0);
         let z = (bpm / PRIOR_CENTRE_BPM).log2() / PRIOR_OCTAVES;
         let prior = -0.5 * z * z;
-        let score = prior
-            + W_PERIODICITY * periodicity
-            + W_ALTERNATION * alt
-            + W_BACKBEAT * backbeat;
+        let score =
+            prior + W_PERIODICITY * periodicity + W_ALTERNATION * alt + W_BACKBEAT * backbeat;
         Some(Level {
             bpm,
             lag,
@@ -117,7 +115,8 @@ impl Periodicity<'_> {
     /// Local maxima of the periodicity between the search limits: `(lag, value)`.
     fn peaks(&self) -> Vec<(f64, f64)> {
         let lo = self.lag_of(SEARCH_MAX_BPM).max(2.0).ceil() as usize;
-        let hi = (self.lag_of(SEARCH_MIN_BPM).floor() as usize).min(self.full.len().saturating_sub(2));
+        let hi =
+            (self.lag_of(SEARCH_MIN_BPM).floor() as usize).min(self.full.len().saturating_sub(2));
         let mut out = Vec::new();
         for i in lo.max(1)..=hi {
             let r = self.full;

@@ -119,7 +119,10 @@ fn report_round_trips_through_json() {
     assert!(s.contains("\"swing_ratio\""));
     let back: Rhythm = serde_json::from_str(&s).expect("parse");
     // serde_json parses floats to within an ulp, not always exactly.
-    let (a, b) = (back.tempo_bpm_global.expect("t"), r.tempo_bpm_global.expect("t"));
+    let (a, b) = (
+        back.tempo_bpm_global.expect("t"),
+        r.tempo_bpm_global.expect("t"),
+    );
     assert!((a - b).abs() < 1e-9);
     assert_eq!(back.beat_times.len(), r.beat_times.len());
     assert_eq!(back.tempo_candidates.len(), r.tempo_candidates.len());
