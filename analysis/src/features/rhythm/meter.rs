@@ -1,0 +1,288 @@
+//! Bars, phrases and DJ cue points on top of the beat list (4/4 assumed).
+//!
+//! * Downbeats: of the four beat phases, the one that best fits a backbeat drum
+//!   template (kick strongest on beat 1, then 3; snare or clap on 2 and 4; Goto 2001)
+//!   and where the bar-to-bar changes happen (novelty of six band energies between one
+//!   beat and the next: chords, bass notes and sections change on beat 1).
+//! * Phrases: bar novelty (band energies and drum onset densities over two bars either
+//!   side of each downbeat); the 8-bar offset is the one whose bars carry the most
+//!   novelty, then 16 and 32 bars choose between the two (four) 8-bar offsets likewise.
+//! * Mix-in: the first 8-bar phrase start. Mix-out: the start of the last 32 (long
+//!   tracks) or 16 (or 8) bars before the energy falls away at the end.
+
+use super::onset::ENERGY_BANDS;
+use super::signal::percentile;
+
+/// Per-frame signals the meter analysis reads (all the same length).
+pub struct FrameSignals<'a> {
+    /// Low-band (kick) onset novelty.
+    pub low: &'a [f32],
+    /// Mid-band (snare) onset novelty.
+    pub mid: &'a [f32],
+    /// High-band (hats) onset novelty.
+    pub high: &'a [f32],
+    /// Band energies, dB.
+    pub band_db: &'a [[f32; ENERGY_BANDS]],
+    /// Frame energy, dB.
+    pub energy_db: &'a [f32],
+}
+
+fn window_max(x: &[f32], centre: f64, half: usize) -> f32 {
+    if x.is_empty() {
+        return 0.0;
+    }
+    let c = centre.round().max(0.0) as usize;
+    let lo = c.saturating_sub(half).min(x.len() - 1);
+    let hi = (c + half).min(x.len() - 1);
+    x[lo..=hi].iter().copied().fold(0.0, f32::max)
+}
+
+/// Mean band energies over frames `[a, b)`; `None` when empty.
+fn mean_bands(s: &FrameSignals, a: f64, b: f64) -> Option<[f64; ENERGY_BANDS]> {
+    let n = s.band_db.len();
+    let lo = (a.round().max(0.0) as usize).min(n);
+    let hi = (b.round().max(0.0) as usize).min(n);
+    if hi <= lo {
+        return None;
+    }
+    let mut m = [0.0f64; ENERGY_BANDS];
+    for f in &s.band_db[lo..hi] {
+        for (mi, &v) in m.iter_mut().zip(f) {
+            *mi += f64::from(v);
+        }
+    }
+    for mi in m.iter_mut() {
+        *mi /= (hi - lo) as f64;
+    }
+    Some(m)
+}
+
+fn contrast(v: &[f64; 4]) -> [f64; 4] {
+    let mean = v.iter().sum::<f64>() / 4.0;
+    let den = mean.abs().max(1e-9);
+    [
+        (v[0] - mean) / den,
+        (v[1] - mean) / den,
+        (v[2] - mean) / den,
+        (v[3] - mean) / den,
+    ]
+}
+
+/// Weight of the bar-change (novelty) cue against the drum template.
+const W_NOVELTY: f64 = 1.0;
+
+/// Bonus for the first beat being a downbeat when the music starts there (silence
+/// before): music usually starts on beat 1. Breaks ties on bare drum loops.
+const W_START: f64 = 0.2;
+
+/// Downbeat phase: the index (0..4) of the first beat that is a beat 1, and a
+/// confidence (0..1, the margin of the best phase over the second best). `None`
+/// with fewer than 8 beats. `starts_music`: nothing audible precedes the first beat.
+pub fn downbeat_phase(
+    beats: &[f64],
+    period: f64,
+    s: &FrameSignals,
+    starts_music: bool,
+) -> Option<(usize, f64)> {
+    if beats.len() < 8 {
+        return None;
+    }
+    let kick: Vec<f32> = beats.iter().map(|&b| window_max(s.low, b, 2)).collect();
+    let snare: Vec<f32> = beats.iter().map(|&b| window_max(s.mid, b, 2)).collect();
+    let feats: Vec<Option<[f64; ENERGY_BANDS]>> = beats
+        .iter()
+        .enumerate()
+        .map(|(k, &b)| {
+            let end = beats.get(k + 1).copied().unwrap_or(b + period);
+            mean_bands(s, b, end)
+        })
+        .collect();
+    // Change against the beat two before (same role in the bar: 1 vs 3, 2 vs 4), so that
+    // the snare/clap alternation cancels and bar-level changes (chords, bass notes,
+    // sections, which start on beat 1) remain.
+    let nov: Vec<Option<f64>> = (0..beats.len())
+        .map(|k| {
+            if k < 2 {
+                return None;
+            }
+            match (&feats[k - 2], &feats[k]) {
+                (Some(a), Some(b)) => Some(a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum()),
+                _ => None,
+            }
+        })
+        .collect();
+    const TK: [f64; 4] = [0.625, -0.375, 0.125, -0.375];
+    const TS: [f64; 4] = [-0.5, 0.5, -0.5, 0.5];
+    let mut scores = [0.0f64; 4];
+    for (phi, score) in scores.iter_mut().enumerate() {
+        let mut kb = [0.0f64; 4];
+        let mut sb = [0.0f64; 4];
+        let mut nb = [0.0f64; 4];
+        let mut cnt = [0usize; 4];
+        let mut ncnt = [0usize; 4];
+        for k in 0..beats.len() {
+            let j = (k + 4 - phi % 4) % 4;
+            kb[j] += f64::from(kick[k]);
+            sb[j] += f64::from(snare[k]);
+            cnt[j] += 1;
+            if let Some(v) = nov[k] {
+                nb[j] += v;
+                ncnt[j] += 1;
+            }
+        }
+        for j in 0..4 {
+            let c = cnt[j].max(1) as f64;
+            kb[j] /= c;
+            sb[j] /= c;
+            nb[j] /= ncnt[j].max(1) as f64;
+        }
+        let (ck, cs, cn) = (contrast(&kb), contrast(&sb), contrast(&nb));
+        *score = (0..4).map(|j| TK[j] * ck[j] + TS[j] * cs[j]).sum::<f64>() + W_NOVELTY * cn[0];
+        if starts_music && phi == 0 {
+            *score += W_START;
+        }
+    }
+    let mut order = [0usize, 1, 2, 3];
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let (best, second) = (scores[order[0]], scores[order[1]]);
+    let conf = ((best - second) / (best.abs() + second.abs()).max(1e-9)).clamp(0.0, 1.0);
+    Some((order[0], conf))
+}
+
+/// Phrase and mix-point structure, in bar indices into the downbeat list.
+#[derive(Clone, Debug, Default)]
+pub struct Structure {
+    /// Bars starting an 8-bar phrase.
+    pub phrase8: Vec<usize>,
+    /// Bars starting a 16-bar phrase.
+    pub phrase16: Vec<usize>,
+    /// Bars starting a 32-bar phrase.
+    pub phrase32: Vec<usize>,
+    /// Mix-in bar.
+    pub mix_in: Option<usize>,
+    /// Mix-out bar.
+    pub mix_out: Option<usize>,
+}
+
+fn best_offset(nov: &[f64], period: usize, among: &[usize]) -> usize {
+    let mut best = among.first().copied().unwrap_or(0);
+    let mut best_v = f64::NEG_INFINITY;
+    for &o in among {
+        let v: f64 = nov.iter().skip(o).step_by(period).sum();
+        // Strictly greater: ties keep the earlier offset.
+        if v > best_v + 1e-9 {
+            best_v = v;
+            best = o;
+        }
+    }
+    best
+}
+
+/// Phrases and mix points from the downbeat frames (`bar` frames per bar).
+pub fn structure(downbeats: &[f64], bar: f64, s: &FrameSignals) -> Structure {
+    let m = downbeats.len();
+    if m == 0 {
+        return Structure::default();
+    }
+    let n = s.band_db.len();
+    // Bar features: band energies, and drum onset densities in dB.
+    let feats: Vec<Vec<f64>> = downbeats
+        .iter()
+        .map(|&d| {
+            let lo = (d.round().max(0.0) as usize).min(n);
+            let hi = ((d + bar).round().max(0.0) as usize).min(n).max(lo);
+            let mut f = vec![0.0f64; ENERGY_BANDS + 3];
+            let len = (hi - lo).max(1) as f64;
+            for fr in lo..hi {
+                for (fi, &v) in f.iter_mut().zip(&s.band_db[fr]) {
+                    *fi += f64::from(v) / len;
+                }
+                f[ENERGY_BANDS] += f64::from(s.low[fr]) / len;
+                f[ENERGY_BANDS + 1] += f64::from(s.mid[fr]) / len;
+                f[ENERGY_BANDS + 2] += f64::from(s.high[fr]) / len;
+            }
+            for v in f[ENERGY_BANDS..].iter_mut() {
+                *v = 10.0 * (*v + 1e-4).log10();
+            }
+            f
+        })
+        .collect();
+    let dims = ENERGY_BANDS + 3;
+    let mean_of = |a: usize, b: usize| -> Vec<f64> {
+        let mut out = vec![0.0; dims];
+        for f in &feats[a..b] {
+            for (o, v) in out.iter_mut().zip(f) {
+                *o += v / (b - a) as f64;
+            }
+        }
+        out
+    };
+    // Novelty at bar j: two bars before against two bars from j on (both windows full).
+    let mut nov = vec![0.0f64; m];
+    for (j, nj) in nov.iter_mut().enumerate() {
+        if j < 2 || j + 2 > m {
+            continue;
+        }
+        let (l, r) = (mean_of(j - 2, j), mean_of(j, j + 2));
+        *nj = l.iter().zip(&r).map(|(x, y)| (x - y).abs()).sum();
+    }
+    // The first downbeat is a change from silence when nothing audible precedes it.
+    let loud = percentile(s.energy_db, 75.0);
+    let d0 = downbeats[0].round().max(0.0) as usize;
+    let pre = &s.energy_db[..d0.saturating_sub(2).min(n)];
+    let silent_before = pre.iter().all(|&e| e < loud - 30.0);
+    if silent_before {
+        nov[0] = nov.iter().copied().fold(0.0, f64::max);
+    }
+    let o8 = best_offset(&nov, 8, &(0..8).collect::<Vec<_>>());
+    let o16 = best_offset(&nov, 16, &[o8, o8 + 8]);
+    let o32 = best_offset(&nov, 32, &[o16, o16 + 16]);
+    let starts = |o: usize, p: usize| -> Vec<usize> { (o..m).step_by(p).collect() };
+    let phrase8 = starts(o8, 8);
+    let phrase16 = starts(o16, 16);
+    let phrase32 = starts(o32, 32);
+
+    // Where the energy falls away: the last bar within 10 dB of the loud bars.
+    let bar_energy: Vec<f32> = downbeats
+        .iter()
+        .map(|&d| {
+            let lo = (d.round().max(0.0) as usize).min(n);
+            let hi = ((d + bar).round().max(0.0) as usize).min(n).max(lo);
+            if hi == lo {
+                return f32::NEG_INFINITY;
+            }
+            let p: f64 = s.energy_db[lo..hi]
+                .iter()
+                .map(|&e| 10f64.powf(f64::from(e) / 10.0))
+                .sum::<f64>()
+                / (hi - lo) as f64;
+            (10.0 * p.max(1e-12).log10()) as f32
+        })
+        .collect();
+    let loud_bar = percentile(&bar_energy, 75.0);
+    let end = bar_energy
+        .iter()
+        .rposition(|&e| e > loud_bar - 10.0)
+        .map_or(m, |j| j + 1);
+    let mix_in = phrase8.first().copied();
+    let mix_out = mix_in.and_then(|mi| {
+        let pick = |list: &[usize], len: usize| {
+            list.iter()
+                .rev()
+                .copied()
+                .find(|&st| st + len <= end && st > mi)
+        };
+        let long = end.saturating_sub(mi) >= 64;
+        (if long { pick(&phrase32, 32) } else { None })
+            .or_else(|| pick(&phrase16, 16))
+            .or_else(|| pick(&phrase8, 8))
+            .or_else(|| phrase8.iter().rev().copied().find(|&st| st > mi))
+    });
+    Structure {
+        phrase8,
+        phrase16,
+        phrase32,
+        mix_in,
+        mix_out,
+    }
+}

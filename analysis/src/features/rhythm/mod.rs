@@ -1,0 +1,382 @@
+//! Rhythm: onset envelope, tempo (with half/double resolution), beats, downbeats, bars,
+//! phrases, mix points, tempo variation, polyrhythm, swing, danceability, groove.
+//!
+//! Streaming part: [`OnsetAccumulator`] takes the fast STFT's frames and keeps a few
+//! numbers per frame (band spectral fluxes and band energies). Summary part: [`analyze`]
+//! runs over those frame series, on a whole track or on the plugin's last seconds:
+//!
+//! ```text
+//! band fluxes -> local-mean removal -> autocorrelations -> tempo + metrical level (tempo)
+//!   -> DP beat tracking (beats) -> least-squares grid -> downbeats, phrases, mix points
+//!      (meter) -> swing, micro-timing (swing) -> danceability, groove confidence
+//! ```
+
+mod beats;
+mod meter;
+mod onset;
+mod signal;
+mod swing;
+mod tempo;
+
+pub use onset::OnsetAccumulator;
+
+use crate::util::{Curve, Stats};
+use serde::{Deserialize, Serialize};
+use signal::{autocorr, mean_std, moving_mean, novelty, parabolic, percentile};
+
+/// Shortest input (seconds) for which tempo and beats are estimated; below, nulls.
+pub const MIN_SECS: f64 = 3.0;
+/// The onset novelty peaks this long after the true onset (window and flux lag,
+/// measured on aidj-synth drums: +2.3 to +5.2 ms); subtracted from every beat time.
+const ONSET_LAG_SECS: f64 = 0.0035;
+/// Half-width of the local mean removed from the onset functions, seconds.
+const LOCAL_MEAN_SECS: f64 = 0.25;
+
+/// User settings for rhythm analysis.
+#[derive(Clone, Debug)]
+pub struct RhythmConfig {
+    /// Lowest tempo to report, BPM (a DJ may pin a range). Tempi are folded by octaves
+    /// into `[min_bpm, max_bpm]`.
+    pub min_bpm: f64,
+    /// Highest tempo to report, BPM.
+    pub max_bpm: f64,
+    /// Points kept in curves in the report.
+    pub max_curve_points: usize,
+}
+
+impl Default for RhythmConfig {
+    fn default() -> Self {
+        RhythmConfig {
+            min_bpm: 60.0,
+            max_bpm: 200.0,
+            max_curve_points: 512,
+        }
+    }
+}
+
+/// Swing and micro-timing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SwingAnalysis {
+    /// Duration of the first to the second 8th (or 16th) of a pair: 1.0 straight, 2.0 triplet.
+    /// Null when the music has no off-beat subdivisions to measure.
+    pub swing_ratio: Option<f64>,
+    /// The note value the ratio was measured on: 8 (8th pairs) or 16 (16th pairs).
+    pub swing_subdivision: Option<f64>,
+    /// Standard deviation of onsets around the (swung) 16th grid, ms.
+    pub micro_timing_ms: Option<f64>,
+}
+
+/// One metrical level considered for the tempo.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TempoCandidate {
+    pub bpm: Option<f64>,
+    /// Log-prior + periodicity + kick/snare alternation; higher is better.
+    pub score: Option<f64>,
+    /// Onset autocorrelation at this period (0..1).
+    pub periodicity: Option<f64>,
+    /// "chosen", "half", "double", "two_thirds" or "three_halves".
+    pub relation: String,
+}
+
+/// A tempogram (onset autocorrelation) peak.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PolyrhythmCandidate {
+    pub bpm: Option<f64>,
+    /// Peak height relative to the strongest peak (0..1).
+    pub strength: Option<f64>,
+    /// Tempo ratio to the strongest peak.
+    pub ratio: Option<f64>,
+    /// Tempo ratio to the reported tempo.
+    pub ratio_to_tempo: Option<f64>,
+}
+
+/// Phrase start times (seconds), on downbeats.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Phrases {
+    pub eight_bar: Vec<f64>,
+    pub sixteen_bar: Vec<f64>,
+    pub thirty_two_bar: Vec<f64>,
+}
+
+/// The rhythm section of a report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Rhythm {
+    /// Global tempo, BPM (quarter notes, not rounded).
+    pub tempo_bpm_global: Option<f64>,
+    /// Confidence in the tempo and its metrical level (0..1).
+    pub tempo_confidence: Option<f64>,
+    /// The metrical levels considered (chosen, half, double, 2/3, 3/2) with scores.
+    pub tempo_candidates: Vec<TempoCandidate>,
+    pub danceability_score: Option<f64>,
+    pub groove_confidence: Option<f64>,
+    pub swing_analysis: SwingAnalysis,
+    /// Local tempo (over 4 beats) statistics, BPM.
+    pub tempo_variation: Stats,
+    pub beat_times: Vec<f64>,
+    /// Time of the first beat, seconds.
+    pub beat_phase_secs: Option<f64>,
+    /// Beat 1 of every bar (4/4), seconds.
+    pub downbeat_times: Vec<f64>,
+    /// Confidence of the downbeat phase (0..1).
+    pub downbeat_confidence: Option<f64>,
+    /// Number of bars (downbeats).
+    pub bars: Option<f64>,
+    pub time_signature: Option<String>,
+    pub phrases: Phrases,
+    /// DJ mix-in cue: the first downbeat of the first phrase, seconds.
+    pub mix_in_secs: Option<f64>,
+    /// DJ mix-out cue: the start of the last 16/32 bars before the energy falls away.
+    pub mix_out_secs: Option<f64>,
+    pub onset_envelope: Curve,
+    /// Detected onsets per second.
+    pub onset_rate: Option<f64>,
+    /// Tempogram peaks, strongest first.
+    pub polyrhythm_candidates: Vec<PolyrhythmCandidate>,
+}
+
+/// Onset peaks (fractional frames) of a novelty function: local maxima within ±3 frames
+/// above a local mean + 0.1 (of the 98th percentile), at least 3 frames apart.
+fn pick_onsets(o: &[f32]) -> Vec<f64> {
+    let norm = percentile(o, 98.0);
+    if norm.is_nan() || norm <= 0.0 {
+        return Vec::new();
+    }
+    let x: Vec<f32> = o.iter().map(|&v| v / norm).collect();
+    let mm = moving_mean(&x, 8);
+    let n = x.len();
+    let mut out: Vec<f64> = Vec::new();
+    for t in 1..n.saturating_sub(1) {
+        let lo = t.saturating_sub(3);
+        let hi = (t + 3).min(n - 1);
+        let v = x[t];
+        if v < mm[t] + 0.1 || v < 0.05 {
+            continue;
+        }
+        if x[lo..t].iter().any(|&u| u >= v) || x[t + 1..=hi].iter().any(|&u| u > v) {
+            continue;
+        }
+        let pos = t as f64 + parabolic(f64::from(x[t - 1]), f64::from(v), f64::from(x[t + 1]));
+        if out.last().is_none_or(|&l| pos - l >= 3.0) {
+            out.push(pos);
+        }
+    }
+    out
+}
+
+/// Whole-track (or whole-window) rhythm summary from the accumulated frames.
+pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
+    let fr = acc.frame_rate();
+    let mut out = Rhythm {
+        onset_envelope: Curve::downsample(&acc.onset, 1.0 / fr, cfg.max_curve_points),
+        ..Rhythm::default()
+    };
+    let n = acc.len();
+    if n == 0 || fr.is_nan() || fr <= 0.0 || (n as f64) / fr < MIN_SECS {
+        return out;
+    }
+    let secs = n as f64 / fr;
+    let half = (LOCAL_MEAN_SECS * fr).round() as usize;
+    let o = novelty(&acc.onset, half);
+    let low = novelty(&acc.onset_low, half);
+    let mid = novelty(&acc.onset_mid, half);
+    let high = novelty(&acc.onset_high, half);
+    let (_, o_std) = mean_std(&o);
+    if o_std < 1e-6 {
+        return out;
+    }
+    let onsets = pick_onsets(&o);
+    out.onset_rate = Some(onsets.len() as f64 / secs);
+
+    // Kick minus snare: alternation at the beat period is the backbeat.
+    let (_, sl) = mean_std(&low);
+    let (_, sm) = mean_std(&mid);
+    let d: Vec<f32> = low
+        .iter()
+        .zip(&mid)
+        .map(|(&l, &m)| {
+            let a = if sl > 1e-9 { f64::from(l) / sl } else { 0.0 };
+            let b = if sm > 1e-9 { f64::from(m) / sm } else { 0.0 };
+            (a - b) as f32
+        })
+        .collect();
+    let max_lag = ((0.6 * n as f64) as usize).min((8.0 * fr) as usize);
+    let acf = autocorr(&o, max_lag);
+    let acf_alt = autocorr(&d, max_lag);
+    let acf_snare = autocorr(&mid, max_lag);
+    let per = tempo::Periodicity {
+        full: &acf,
+        alternation: &acf_alt,
+        snare: &acf_snare,
+        frame_rate: fr,
+    };
+    let Some(est) = tempo::estimate(&per, cfg.min_bpm, cfg.max_bpm) else {
+        return out;
+    };
+    out.tempo_bpm_global = Some(est.bpm);
+    out.tempo_confidence = Some(est.confidence);
+    out.tempo_candidates = est.candidates.clone();
+    out.polyrhythm_candidates = est.peaks.clone();
+
+    // Beats.
+    let period = est.period;
+    let local = beats::local_score(&o, period);
+    let dp = beats::track(&local, period, beats::TIGHTNESS);
+    if dp.len() < 4 {
+        return out;
+    }
+    let mut tracked = beats::refine(&local, &dp);
+    // Kicks and snares sit on the beat: if they are clearly stronger half a beat later,
+    // the tracker locked onto the off-beats.
+    let drums: Vec<f32> = low
+        .iter()
+        .zip(&mid)
+        .map(|(&l, &m)| {
+            (if sl > 1e-9 { f64::from(l) / sl } else { 0.0 }
+                + if sm > 1e-9 { f64::from(m) / sm } else { 0.0 }) as f32
+        })
+        .collect();
+    let strength = |shift: f64| -> f64 {
+        tracked
+            .iter()
+            .map(|&b| {
+                let c = (b + shift).round().max(0.0) as usize;
+                let lo = c.saturating_sub(1).min(n - 1);
+                let hi = (c + 1).min(n - 1);
+                f64::from(drums[lo..=hi].iter().copied().fold(0.0, f32::max))
+            })
+            .sum()
+    };
+    if strength(0.5 * period) > 1.3 * strength(0.0) {
+        tracked = tracked
+            .iter()
+            .map(|&b| b + 0.5 * period)
+            .filter(|&b| b < n as f64 - 1.0)
+            .collect();
+    }
+    let Some(grid) = beats::fit_grid(&tracked, period) else {
+        return out;
+    };
+    let bpm = 60.0 * fr / grid.period;
+    out.tempo_bpm_global = Some(bpm);
+    if let Some(c) = out
+        .tempo_candidates
+        .iter_mut()
+        .find(|c| c.relation == "chosen")
+    {
+        c.bpm = Some(bpm);
+    }
+
+    // Frame energy, for silence.
+    let energy: Vec<f32> = (0..n).map(|i| acc.energy_db(i)).collect();
+    let loud = percentile(&energy, 75.0);
+    let floor = (loud - 30.0).max(-80.0);
+    let audible = |frame: f64| -> bool {
+        let c = frame.round().max(0.0) as usize;
+        let lo = c.saturating_sub(2).min(n - 1);
+        let hi = (c + 2).min(n - 1);
+        energy[lo..=hi].iter().any(|&e| e > floor)
+    };
+    let beat_frames: Vec<f64> = if grid.constant {
+        let first = grid.index.first().copied().unwrap_or(0);
+        let last = grid.index.last().copied().unwrap_or(0);
+        let at = |k: i64| grid.origin + grid.period * k as f64;
+        let mut k0 = first;
+        while at(k0 - 1) >= -0.5 && audible(at(k0 - 1)) {
+            k0 -= 1;
+        }
+        let mut k1 = last;
+        while at(k1 + 1) <= n as f64 - 1.0 && audible(at(k1 + 1)) {
+            k1 += 1;
+        }
+        (k0..=k1).map(|k| at(k).max(0.0)).collect()
+    } else {
+        tracked.clone()
+    };
+    let to_secs = |f: f64| (f / fr - ONSET_LAG_SECS).max(0.0);
+    out.beat_times = beat_frames.iter().map(|&f| to_secs(f)).collect();
+    out.beat_phase_secs = out.beat_times.first().copied();
+    out.time_signature = Some("4/4".to_string());
+
+    // Local tempo over 4 tracked beats.
+    out.tempo_variation = Stats::of(tracked.windows(5).filter_map(|w| {
+        let span = w[4] - w[0];
+        let ok = w
+            .windows(2)
+            .all(|p| (p[1] - p[0]) > 0.6 * period && (p[1] - p[0]) < 1.4 * period);
+        (ok && span > 0.0).then(|| 4.0 * 60.0 * fr / span)
+    }));
+
+    // Downbeats, bars, phrases, mix points.
+    let signals = meter::FrameSignals {
+        low: &low,
+        mid: &mid,
+        high: &high,
+        band_db: &acc.band_db,
+        energy_db: &energy,
+    };
+    let starts_music = beat_frames.first().is_some_and(|&b| {
+        let end = (b - 3.0).max(0.0) as usize;
+        energy[..end.min(n)].iter().all(|&e| e <= floor)
+    });
+    if let Some((phase, conf)) =
+        meter::downbeat_phase(&beat_frames, grid.period, &signals, starts_music)
+    {
+        let downbeats: Vec<f64> = beat_frames.iter().skip(phase).step_by(4).copied().collect();
+        out.downbeat_times = downbeats.iter().map(|&f| to_secs(f)).collect();
+        out.downbeat_confidence = Some(conf);
+        out.bars = Some(downbeats.len() as f64);
+        let st = meter::structure(&downbeats, 4.0 * grid.period, &signals);
+        let times =
+            |bars: &[usize]| -> Vec<f64> { bars.iter().map(|&j| out.downbeat_times[j]).collect() };
+        out.phrases = Phrases {
+            eight_bar: times(&st.phrase8),
+            sixteen_bar: times(&st.phrase16),
+            thirty_two_bar: times(&st.phrase32),
+        };
+        out.mix_in_secs = st.mix_in.map(|j| out.downbeat_times[j]);
+        out.mix_out_secs = st.mix_out.map(|j| out.downbeat_times[j]);
+    }
+
+    // Swing and micro-timing.
+    // On the raw flux: the local-mean removal would hide soft off-beat hats next to loud beats.
+    let sw = swing::measure(&beat_frames, &acc.onset_high, &onsets, fr);
+    out.swing_analysis = SwingAnalysis {
+        swing_ratio: sw.ratio,
+        swing_subdivision: sw.subdivision,
+        micro_timing_ms: sw.micro_timing_ms,
+    };
+
+    // Groove: how many beats carry an onset, and how periodic the onsets are.
+    let tol = 0.04 * fr;
+    let mut hits = 0usize;
+    let mut j = 0usize;
+    for &b in &beat_frames {
+        while j < onsets.len() && onsets[j] < b - tol {
+            j += 1;
+        }
+        if j < onsets.len() && (onsets[j] - b).abs() <= tol {
+            hits += 1;
+        }
+    }
+    let hit_fraction = hits as f64 / beat_frames.len().max(1) as f64;
+    let clarity = (2.0 * est.clarity).clamp(0.0, 1.0);
+    out.groove_confidence = Some((hit_fraction * (0.5 + 0.5 * clarity)).clamp(0.0, 1.0));
+    let z = (bpm / 118.0).log2() / 0.6;
+    let tempo_factor = (-0.5 * z * z).exp();
+    let stability = match (out.tempo_variation.std, out.tempo_variation.mean) {
+        (Some(s), Some(m)) if m > 0.0 => 1.0 / (1.0 + (s / (0.03 * m)).powi(2)),
+        _ => 0.5,
+    };
+    let dance =
+        (0.6 * clarity + 0.4 * hit_fraction) * (0.4 + 0.6 * tempo_factor) * (0.7 + 0.3 * stability);
+    out.danceability_score = Some(dance.clamp(0.0, 1.0));
+    out
+}
+
+#[cfg(test)]
+mod tests;

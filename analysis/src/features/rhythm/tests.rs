@@ -1,0 +1,132 @@
+use super::*;
+use crate::stft::Stft;
+
+const FR: f64 = 22050.0 / 256.0;
+
+fn empty_acc() -> OnsetAccumulator {
+    OnsetAccumulator::new(513, 22050.0 / 1024.0, FR)
+}
+
+/// Adds `v` at fractional frame `t` (split between the two neighbouring frames).
+fn put(x: &mut [f32], t: f64, v: f32) {
+    let i = t.floor() as usize;
+    let f = (t - t.floor()) as f32;
+    if i + 1 < x.len() {
+        x[i] += v * (1.0 - f);
+        x[i + 1] += v * f;
+    }
+}
+
+/// An accumulator filled directly with onset functions: kick on beats 1 and 3 (low),
+/// snare on 2 and 4 (mid), 8th hats (high) at `bpm`, for `secs` seconds.
+fn synthetic_acc(bpm: f64, secs: f64) -> OnsetAccumulator {
+    let mut acc = empty_acc();
+    let n = (secs * FR) as usize;
+    let (mut low, mut mid, mut high) = (vec![0.0f32; n], vec![0.0f32; n], vec![0.0f32; n]);
+    let p = 60.0 * FR / bpm;
+    let mut k = 0;
+    loop {
+        let t = 5.3 + k as f64 * p;
+        if t + p >= n as f64 {
+            break;
+        }
+        if k % 2 == 0 {
+            put(&mut low, t, 3.0);
+        } else {
+            put(&mut mid, t, 3.0);
+        }
+        put(&mut high, t, 1.0);
+        put(&mut high, t + p / 2.0, 1.0);
+        k += 1;
+    }
+    for i in 0..n {
+        acc.onset.push(low[i] + mid[i] + high[i]);
+        acc.onset_low.push(low[i]);
+        acc.onset_mid.push(mid[i]);
+        acc.onset_high.push(high[i]);
+        acc.band_db.push([-20.0; onset::ENERGY_BANDS]);
+    }
+    acc
+}
+
+#[test]
+fn known_period_onset_function_gives_exact_tempo() {
+    for bpm in [123.45, 97.3, 174.0, 70.0] {
+        let r = analyze(&synthetic_acc(bpm, 60.0), &RhythmConfig::default());
+        let t = r.tempo_bpm_global.expect("tempo");
+        assert!((t - bpm).abs() < 0.05, "{bpm}: got {t}");
+        assert_eq!(r.time_signature.as_deref(), Some("4/4"));
+        // Beats every 60/bpm s.
+        for w in r.beat_times.windows(2) {
+            assert!(((w[1] - w[0]) - 60.0 / bpm).abs() < 0.002);
+        }
+    }
+}
+
+#[test]
+fn pinned_range_folds_octaves() {
+    let acc = synthetic_acc(174.0, 40.0);
+    let cfg = RhythmConfig {
+        min_bpm: 70.0,
+        max_bpm: 140.0,
+        ..RhythmConfig::default()
+    };
+    let t = analyze(&acc, &cfg).tempo_bpm_global.expect("tempo");
+    assert!((t - 87.0).abs() < 0.1, "{t}");
+}
+
+#[test]
+fn short_silent_and_degenerate_inputs_give_nulls() {
+    let cfg = RhythmConfig::default();
+    // Empty and one frame.
+    let r = analyze(&empty_acc(), &cfg);
+    assert_eq!(r.tempo_bpm_global, None);
+    let mut one = empty_acc();
+    let mags = vec![0.1f32; 513];
+    let samples = vec![0.0f32; 1024];
+    one.push(&crate::stft::SpectrumFrame {
+        index: 0,
+        time_secs: 0.0,
+        samples: &samples,
+        magnitudes: &mags,
+        bin_hz: 22050.0 / 1024.0,
+        sample_rate: 22050,
+    });
+    let r = analyze(&one, &cfg);
+    assert_eq!(r.tempo_bpm_global, None);
+    assert!(r.beat_times.is_empty());
+    // One second of a clear beat: too short.
+    let r = analyze(&synthetic_acc(120.0, 1.0), &cfg);
+    assert_eq!(r.tempo_bpm_global, None);
+    assert_eq!(r.onset_rate, None);
+    // Ten seconds of digital silence through the real STFT.
+    let mut stft = Stft::new(1024, 256, 22050);
+    let mut acc = empty_acc();
+    stft.push(&vec![0.0f32; 220_500], |f| acc.push(f));
+    stft.finish(|f| acc.push(f));
+    let r = analyze(&acc, &cfg);
+    assert_eq!(r.tempo_bpm_global, None);
+    assert!(r.beat_times.is_empty() && r.downbeat_times.is_empty());
+    assert_eq!(r.swing_analysis.swing_ratio, None);
+    assert!(!r.onset_envelope.values.is_empty() && r.onset_envelope.values.len() <= 512);
+}
+
+#[test]
+fn report_round_trips_through_json() {
+    let r = analyze(&synthetic_acc(128.0, 30.0), &RhythmConfig::default());
+    let s = serde_json::to_string(&r).expect("serialise");
+    assert!(s.contains("\"tempo_bpm_global\""));
+    assert!(s.contains("\"swing_ratio\""));
+    let back: Rhythm = serde_json::from_str(&s).expect("parse");
+    // serde_json parses floats to within an ulp, not always exactly.
+    let (a, b) = (
+        back.tempo_bpm_global.expect("t"),
+        r.tempo_bpm_global.expect("t"),
+    );
+    assert!((a - b).abs() < 1e-9);
+    assert_eq!(back.beat_times.len(), r.beat_times.len());
+    assert_eq!(back.tempo_candidates.len(), r.tempo_candidates.len());
+    assert_eq!(back.phrases.sixteen_bar.len(), r.phrases.sixteen_bar.len());
+    let empty: Rhythm = serde_json::from_str("{}").expect("defaults");
+    assert_eq!(empty, Rhythm::default());
+}

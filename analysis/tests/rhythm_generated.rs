@@ -1,0 +1,290 @@
+//! Rhythm on audio generated here (click and drum patterns at known tempi), live-style
+//! windows, pinned tempo ranges, and the cost of push + analyze on a 3-minute track.
+//!
+//! `cargo test -p aidj-analysis --test rhythm_generated -- --nocapture` prints timings.
+
+use aidj_analysis::features::rhythm::{self, OnsetAccumulator, Rhythm, RhythmConfig};
+use aidj_analysis::stft::Stft;
+use aidj_analysis::{AnalysisConfig, Analyzer};
+use aidj_synth::{render, Groove, TrackSpec};
+use std::time::Instant;
+
+const SR: u32 = 44_100;
+
+/// Small deterministic noise source (xorshift).
+struct Noise(u64);
+impl Noise {
+    fn next(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+    }
+}
+
+/// Adds a kick (decaying 55 Hz sine with a short pitch drop), a snare (noise burst with
+/// a 200 Hz body) or a hat (bright noise tick) at `t` seconds.
+fn hit(x: &mut [f32], t: f64, kind: u8, gain: f32, noise: &mut Noise) {
+    let start = (t * f64::from(SR)).round() as usize;
+    let len = match kind {
+        0 => 0.25,
+        1 => 0.18,
+        _ => 0.04,
+    };
+    let n = (len * f64::from(SR)) as usize;
+    let mut phase = 0.0f64;
+    let mut prev = 0.0f32;
+    for i in 0..n {
+        let Some(s) = x.get_mut(start + i) else {
+            break;
+        };
+        let tt = i as f64 / f64::from(SR);
+        let v = match kind {
+            0 => {
+                let f = 55.0 + 90.0 * (-tt * 40.0).exp();
+                phase += 2.0 * std::f64::consts::PI * f / f64::from(SR);
+                (phase.sin() * (-tt * 14.0).exp()) as f32
+            }
+            1 => {
+                let body = (2.0 * std::f64::consts::PI * 200.0 * tt).sin() * (-tt * 30.0).exp();
+                (0.7 * f64::from(noise.next()) * (-tt * 22.0).exp() + 0.4 * body) as f32
+            }
+            _ => {
+                // First difference of noise: a crude high-pass.
+                let w = noise.next();
+                let hp = w - prev;
+                prev = w;
+                0.5 * hp * (-tt * 120.0).exp() as f32
+            }
+        };
+        *s += gain * v;
+    }
+}
+
+/// A drum pattern: `bars` bars of 4/4 at `bpm` starting at `offset` s; per 16th step of a
+/// bar, which drums play (bit 0 kick, 1 snare, 2 hat). `swing` moves the off-beat 8ths.
+fn pattern(bpm: f64, bars: usize, offset: f64, steps: &[u8; 16], swing: f64) -> Vec<f32> {
+    let beat = 60.0 / bpm;
+    let secs = offset + bars as f64 * 4.0 * beat + 0.5;
+    let mut x = vec![0.0f32; (secs * f64::from(SR)) as usize];
+    let mut noise = Noise(0x9E37_79B9_7F4A_7C15);
+    let f = swing / (1.0 + swing);
+    for bar in 0..bars {
+        for (s, &m) in steps.iter().enumerate() {
+            let b = bar * 4 + s / 4;
+            // 8th swing: step 2 of each beat at f; steps 1 and 3 midway.
+            let within = match s % 4 {
+                0 => 0.0,
+                1 => f / 2.0,
+                2 => f,
+                _ => f + (1.0 - f) / 2.0,
+            };
+            let t = offset + (b as f64 + within) * beat;
+            for kind in 0..3u8 {
+                if m & (1 << kind) != 0 {
+                    let g = if kind == 2 && s % 4 != 0 { 0.5 } else { 0.9 };
+                    hit(&mut x, t, kind, g, &mut noise);
+                }
+            }
+        }
+    }
+    x
+}
+
+fn analyse_mono(x: &[f32], cfg: AnalysisConfig) -> Rhythm {
+    let mut a = Analyzer::new(SR, 1, cfg).expect("analyser");
+    for c in x.chunks(1024) {
+        a.push(&[c]);
+    }
+    a.finish().0.rhythm
+}
+
+const K: u8 = 1;
+const S: u8 = 2;
+const H: u8 = 4;
+
+/// Kick on 1 and 3, snare on 2 and 4, 8th hats.
+const ROCK: [u8; 16] = [
+    K | H,
+    0,
+    H,
+    0,
+    S | H,
+    0,
+    H,
+    0,
+    K | H,
+    0,
+    H,
+    0,
+    S | H,
+    0,
+    H,
+    0,
+];
+/// Boom-bap with 16th hats.
+const BOOM_BAP: [u8; 16] = [
+    K | H,
+    H,
+    H,
+    H,
+    S | H,
+    H,
+    K | H,
+    H,
+    H,
+    H,
+    K | H,
+    H,
+    S | H,
+    H,
+    H,
+    H,
+];
+
+#[test]
+fn non_integer_tempi_come_out_to_a_tenth_of_a_bpm() {
+    for (bpm, pat) in [
+        (97.3, &ROCK),
+        (123.5, &ROCK),
+        (141.7, &ROCK),
+        (88.8, &BOOM_BAP),
+    ] {
+        let x = pattern(bpm, 24, 0.73, pat, 1.0);
+        let r = analyse_mono(&x, AnalysisConfig::default());
+        let t = r.tempo_bpm_global.expect("tempo");
+        println!("{bpm}: {t:.3} BPM, first beat {:?}", r.beat_phase_secs);
+        assert!((t - bpm).abs() < 0.1, "{bpm}: got {t}");
+        // First beat at the offset (the pattern starts on a downbeat there).
+        let first = r.beat_phase_secs.expect("phase");
+        assert!((first - 0.73).abs() < 0.03, "first beat {first}");
+        let d0 = r.downbeat_times.first().copied().expect("downbeats");
+        assert!((d0 - 0.73).abs() < 0.03, "first downbeat {d0}");
+    }
+}
+
+#[test]
+fn swung_eighths_on_a_generated_groove() {
+    for swing in [1.0, 1.5, 2.0] {
+        let x = pattern(100.0, 16, 0.0, &ROCK, swing);
+        let r = analyse_mono(&x, AnalysisConfig::default());
+        let s = r.swing_analysis.swing_ratio.expect("swing");
+        println!(
+            "swing {swing}: {s:.3} ({:?})",
+            r.swing_analysis.swing_subdivision
+        );
+        assert!((s - swing).abs() < 0.1, "swing {swing}: got {s}");
+        let t = r.tempo_bpm_global.expect("tempo");
+        assert!((t / 100.0 - 1.0).abs() < 0.01, "{t}");
+    }
+}
+
+#[test]
+fn pinned_range_folds_drum_and_bass_into_it() {
+    let spec = TrackSpec::new("Pinned", 174.0, 2, true, Groove::HalfTimeFeel).with_bars(16);
+    let audio = render(&spec);
+    let mut cfg = AnalysisConfig::default();
+    cfg.rhythm.min_bpm = 70.0;
+    cfg.rhythm.max_bpm = 140.0;
+    let mut a = Analyzer::new(audio.sample_rate, 2, cfg).expect("analyser");
+    a.push(&[&audio.channels[0], &audio.channels[1]]);
+    let t = a.finish().0.rhythm.tempo_bpm_global.expect("tempo");
+    assert!((t / 87.0 - 1.0).abs() < 0.01, "{t}");
+}
+
+/// Feeds `x[a..b]` (mono, 22.05 kHz) straight to an accumulator, as the plugin's live
+/// thread would with the last seconds of a deck.
+fn window_acc(x: &[f32]) -> OnsetAccumulator {
+    let mut stft = Stft::new(1024, 256, 22_050);
+    let mut acc = OnsetAccumulator::new(stft.bins(), stft.bin_hz(), stft.frame_rate());
+    stft.push(x, |f| acc.push(f));
+    stft.finish(|f| acc.push(f));
+    acc
+}
+
+fn mono_22k(spec: &TrackSpec) -> Vec<f32> {
+    let audio = render(&spec.clone().with_sample_rate(22_050));
+    audio.channels[0]
+        .iter()
+        .zip(&audio.channels[1])
+        .map(|(l, r)| 0.5 * (l + r))
+        .collect()
+}
+
+#[test]
+fn live_window_starting_mid_bar() {
+    let spec = TrackSpec::new("Live", 126.0, 9, true, Groove::FourOnTheFloor).with_bars(32);
+    let x = mono_22k(&spec);
+    // 20 s from 7.3 s: starts between beats, mid-bar, mid-phrase.
+    let start = 7.3;
+    let a = (start * 22_050.0) as usize;
+    let acc = window_acc(&x[a..a + 20 * 22_050]);
+    let r = rhythm::analyze(&acc, &RhythmConfig::default());
+    let t = r.tempo_bpm_global.expect("tempo");
+    assert!((t / 126.0 - 1.0).abs() < 0.01, "{t}");
+    let truth: Vec<f64> = spec
+        .downbeat_times()
+        .iter()
+        .map(|d| d - start)
+        .filter(|&d| d > 0.0 && d < 20.0)
+        .collect();
+    assert!(r.downbeat_times.len() + 1 >= truth.len());
+    for d in &r.downbeat_times {
+        let e = truth
+            .iter()
+            .map(|t| (t - d).abs())
+            .fold(f64::INFINITY, f64::min);
+        assert!(e < 0.05, "downbeat {d} is {e} s from the truth");
+    }
+    // Shorter windows: nulls below the minimum, no panic anywhere.
+    for secs in [0.5, 1.0, 2.0, 2.9, 3.5, 5.0] {
+        let n = (secs * 22_050.0) as usize;
+        let r = rhythm::analyze(&window_acc(&x[a..a + n]), &RhythmConfig::default());
+        if secs < rhythm::MIN_SECS {
+            assert_eq!(r.tempo_bpm_global, None, "{secs} s");
+            assert!(r.beat_times.is_empty());
+        }
+    }
+}
+
+#[test]
+fn three_minute_track_cost() {
+    // 94 bars at 126 BPM = 179 s.
+    let spec = TrackSpec::new("Cost", 126.0, 9, true, Groove::FourOnTheFloor).with_bars(94);
+    let x = mono_22k(&spec);
+    // push cost = (STFT + push) - (STFT alone), with the magnitudes hot in cache as in
+    // the analyser.
+    let mut stft = Stft::new(1024, 256, 22_050);
+    let mut frames = 0usize;
+    let t0 = Instant::now();
+    stft.push(&x, |_| frames += 1);
+    stft.finish(|_| frames += 1);
+    let stft_only = t0.elapsed();
+    let mut stft = Stft::new(1024, 256, 22_050);
+    let mut acc = OnsetAccumulator::new(stft.bins(), stft.bin_hz(), stft.frame_rate());
+    let t0 = Instant::now();
+    stft.push(&x, |f| acc.push(f));
+    stft.finish(|f| acc.push(f));
+    let push = t0.elapsed().saturating_sub(stft_only);
+    let t1 = Instant::now();
+    let r = rhythm::analyze(&acc, &RhythmConfig::default());
+    let analyze = t1.elapsed();
+    println!(
+        "3-minute track ({} frames, {:.1} s): push {:.2} ms ({:.0} ns/frame), analyze {:.2} ms, tempo {:?}, {} bars, mix in {:?} out {:?}",
+        frames,
+        spec.duration_secs(),
+        push.as_secs_f64() * 1e3,
+        push.as_secs_f64() * 1e9 / frames as f64,
+        analyze.as_secs_f64() * 1e3,
+        r.tempo_bpm_global,
+        r.downbeat_times.len(),
+        r.mix_in_secs,
+        r.mix_out_secs,
+    );
+    let t = r.tempo_bpm_global.expect("tempo");
+    assert!((t / 126.0 - 1.0).abs() < 0.001, "{t}");
+    let (mi, mo) = (r.mix_in_secs.expect("in"), r.mix_out_secs.expect("out"));
+    assert!(mo > mi + 60.0, "mix in {mi} out {mo}");
+    // Generous bound for a debug (opt-level 2) build on a shared machine.
+    assert!((push + analyze).as_secs_f64() < 1.0);
+}
