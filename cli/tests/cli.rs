@@ -180,3 +180,19 @@ fn usage_errors_are_one_clear_line() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("octave"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_two_hour_mix_analyses_in_well_under_300_mb() {
+    // `aidj bench` streams two hours of generated audio through the analyser (looping one
+    // rendered minute) and reports the process's peak resident memory.
+    let out = aidj(&["bench", "--minutes", "120", "--runs", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mb: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("peak memory: "))
+        .and_then(|l| l.trim_end_matches(" MB").parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory line in {text}"));
+    assert!(mb < 250.0, "peak memory {mb} MB for a two-hour mix");
+    assert!(text.contains("generated: 120.0 min"), "{text}");
+}
