@@ -22,6 +22,8 @@ pub(crate) const TUNING_BINS: usize = 100;
 const MIN_HZ: f32 = 27.5;
 /// Highest peak considered, Hz: above that, partials are dense and mostly noise.
 const MAX_HZ: f32 = 5000.0;
+/// Treble peaks above this are weighted down as `knee / f`.
+const TREBLE_KNEE_HZ: f32 = 1000.0;
 /// Bass profile: peaks below this, Hz.
 const BASS_MAX_HZ: f32 = 250.0;
 /// Treble profile: peaks from this, Hz (A2); bass notes' upper partials land here too.
@@ -54,6 +56,8 @@ pub struct ChromaAccumulator {
     /// Fractional MIDI note of bin `k` (index `k - lo`) and its derivative per bin.
     midi: Vec<f32>,
     dmidi: Vec<f32>,
+    /// Treble weight of bin `k` (index `k - lo`).
+    tweight: Vec<f32>,
     pub(crate) treble: Vec<[f32; PROFILE_BINS]>,
     pub(crate) bass: Vec<[f32; PROFILE_BINS]>,
     /// Plomp-Levelt roughness of the frame, 0..1 (NaN when silent).
@@ -61,6 +65,8 @@ pub struct ChromaAccumulator {
     /// Amplitude of the frame's strongest peak.
     pub(crate) level: Vec<f32>,
     pub(crate) tuning_hist: [f64; TUNING_BINS],
+    /// Peaks of the current frame: (bin, fractional MIDI note, amplitude), ascending.
+    peaks: Vec<(u32, f32, f32)>,
     /// Strongest peaks of the current frame: (Hz, amplitude), descending amplitude.
     top: [(f32, f32); ROUGH_PEAKS],
 }
@@ -84,7 +90,13 @@ impl ChromaAccumulator {
         let dmidi: Vec<f32> = (lo..hi)
             .map(|k| (12.0 / (std::f64::consts::LN_2 * k as f64)) as f32)
             .collect();
+        // Treble weight: 1 up to TREBLE_KNEE_HZ, then falling as 1/f, so the dense upper
+        // partials and cymbal noise do not outweigh the notes themselves.
+        let tweight: Vec<f32> = (lo..hi)
+            .map(|k| (f64::from(TREBLE_KNEE_HZ) / (k as f64 * f64::from(bin_hz))).min(1.0) as f32)
+            .collect();
         ChromaAccumulator {
+            tweight,
             frame_rate,
             bin_hz,
             lo,
@@ -101,6 +113,7 @@ impl ChromaAccumulator {
             level: Vec::new(),
             tuning_hist: [0.0; TUNING_BINS],
             top: [(0.0, 0.0); ROUGH_PEAKS],
+            peaks: Vec::with_capacity(512),
         }
     }
 
@@ -141,6 +154,7 @@ impl ChromaAccumulator {
         let floor = peak * REL_FLOOR;
         let tuning_floor = peak * TUNING_REL_FLOOR;
         let mut n_top = 0usize;
+        self.peaks.clear();
         let mut k = self.lo;
         while k < hi {
             let m = mags[k];
@@ -167,24 +181,11 @@ impl ChromaAccumulator {
             let amp = (b - 0.25 * (a - c) * delta).exp();
             let i = k - self.lo;
             let midi = self.midi[i] + delta * self.dmidi[i];
-            // Profile position in sub-bins (0 = C), split linearly between two bins.
-            let x = (midi * SUB as f32).rem_euclid(PROFILE_BINS as f32);
-            let j0 = x.floor();
-            let frac = x - j0;
-            let j0 = (j0 as usize) % PROFILE_BINS;
-            let j1 = (j0 + 1) % PROFILE_BINS;
-            if k < self.bass_hi {
-                bass[j0] += amp * (1.0 - frac);
-                bass[j1] += amp * frac;
-            }
-            if k >= self.treble_lo {
-                treble[j0] += amp * (1.0 - frac);
-                treble[j1] += amp * frac;
-            }
+            self.peaks.push((k as u32, midi, amp));
             if k >= self.tuning_lo && k < self.tuning_hi && amp > tuning_floor {
                 let dev = midi - midi.round(); // -0.5..0.5 semitone
-                let bin = ((dev * 100.0 + 50.0).floor() as isize)
-                    .rem_euclid(TUNING_BINS as isize) as usize;
+                let bin = ((dev * 100.0 + 50.0).floor() as isize).rem_euclid(TUNING_BINS as isize)
+                    as usize;
                 self.tuning_hist[bin] += f64::from(amp);
             }
             // Keep the strongest peaks (insertion into a short sorted array).
@@ -200,12 +201,73 @@ impl ChromaAccumulator {
             }
             k += 2; // the next two bins cannot be peaks
         }
+        self.add_peaks(&mut treble, &mut bass);
         self.treble.push(treble);
         self.bass.push(bass);
         self.roughness.push(roughness(&self.top[..n_top]));
         self.level.push(peak);
     }
 }
+
+impl ChromaAccumulator {
+    /// Adds the current frame's peaks to the profiles. A peak that sits where the 3rd,
+    /// 5th, 6th, 7th, 9th or 10th harmonic of a stronger peak would be is mostly that
+    /// note's overtone, not a note of its own, and counts [`OVERTONE_WEIGHT`] times:
+    /// without this, the 5th harmonic of every root adds a major third (and the 3rd a
+    /// fifth), which blurs major against minor. Octave harmonics (2, 4, 8) fall on the
+    /// same pitch class and are left alone.
+    fn add_peaks(&self, treble: &mut [f32; PROFILE_BINS], bass: &mut [f32; PROFILE_BINS]) {
+        let peaks = &self.peaks;
+        for (idx, &(k, midi, amp)) in peaks.iter().enumerate() {
+            let mut w = 1.0f32;
+            {
+                for &h in &HARMONIC_SEMITONES {
+                    let target = midi - h;
+                    // Peaks are sorted by pitch: binary search below this one.
+                    let below = &peaks[..idx];
+                    let pos = below.partition_point(|p| p.1 < target - OVERTONE_TOL);
+                    if below[pos..]
+                        .iter()
+                        .take_while(|p| p.1 <= target + OVERTONE_TOL)
+                        .any(|p| p.2 >= 0.5 * amp)
+                    {
+                        w = OVERTONE_WEIGHT;
+                        break;
+                    }
+                }
+            }
+            let k = k as usize;
+            let i = k - self.lo;
+            let amp = amp * w;
+            // Profile position in sub-bins (0 = C), split linearly between two bins.
+            let x = (midi * SUB as f32).rem_euclid(PROFILE_BINS as f32);
+            let j0 = x.floor();
+            let frac = x - j0;
+            let j0 = (j0 as usize) % PROFILE_BINS;
+            let j1 = (j0 + 1) % PROFILE_BINS;
+            if k < self.bass_hi {
+                bass[j0] += amp * (1.0 - frac);
+                bass[j1] += amp * frac;
+            }
+            if k >= self.treble_lo {
+                let a = amp * self.tweight[i];
+                treble[j0] += a * (1.0 - frac);
+                treble[j1] += a * frac;
+            }
+        }
+    }
+}
+
+/// Semitones above a fundamental of its 3rd, 5th, 6th, 7th, 9th and 10th harmonics.
+const HARMONIC_SEMITONES: [f32; 6] = [
+    19.019_55, 27.863_137, 31.019_55, 33.688_26, 38.039_1, 39.863_137,
+];
+/// How close (semitones) a peak must be to a harmonic's position to count as one.
+const OVERTONE_TOL: f32 = 0.3;
+/// Weight of a peak recognised as an overtone (see `add_peaks`). Tuned on aidj-synth's
+/// key set: 0.5 widens the worst true-key margin the most; 0 (dropping overtones)
+/// loses the fifths that mark the dominant and causes relative-key errors.
+const OVERTONE_WEIGHT: f32 = 0.5;
 
 /// Height of the Sethares (1993) dissonance curve's maximum, used to scale it to 0..1.
 const PL_MAX: f32 = 0.180_748;

@@ -190,7 +190,11 @@ fn viterbi(emit: &[[f64; 25]]) -> Vec<usize> {
         for j in 0..25 {
             let stay = score[j];
             let change = bv - CHANGE_PENALTY;
-            let (from, v) = if stay >= change { (j, stay) } else { (bi, change) };
+            let (from, v) = if stay >= change {
+                (j, stay)
+            } else {
+                (bi, change)
+            };
             next[j] = v + emit[t][j];
             back[t][j] = from as u8;
         }

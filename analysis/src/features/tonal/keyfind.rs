@@ -21,12 +21,12 @@
 
 /// EDMA major and minor profiles (Faraldo et al. 2016).
 pub const EDMA_MAJOR: [f64; 12] = [
-    0.16519551, 0.04749026, 0.08293076, 0.06687112, 0.09994645, 0.09274123, 0.05294487,
-    0.13159476, 0.05218986, 0.07443653, 0.06940723, 0.0642515,
+    0.16519551, 0.04749026, 0.08293076, 0.06687112, 0.09994645, 0.09274123, 0.05294487, 0.13159476,
+    0.05218986, 0.07443653, 0.06940723, 0.0642515,
 ];
 pub const EDMA_MINOR: [f64; 12] = [
-    0.17235348, 0.05336489, 0.0761009, 0.10043649, 0.05621498, 0.08527853, 0.0497915,
-    0.13451001, 0.07458916, 0.05003023, 0.09187879, 0.05545106,
+    0.17235348, 0.05336489, 0.0761009, 0.10043649, 0.05621498, 0.08527853, 0.0497915, 0.13451001,
+    0.07458916, 0.05003023, 0.09187879, 0.05545106,
 ];
 /// Temperley (2007) Kostka-Payne major and minor profiles.
 pub const TEMPERLEY_MAJOR: [f64; 12] = [
@@ -89,7 +89,9 @@ pub fn key_scores(treble: &[f64; 12], bass: &[f64; 12]) -> [f64; 24] {
             0.0
         };
         *o = match (use_treble, use_bass) {
-            (true, true) => (t + BASS_WEIGHT * pearson_rotated(bass, bp, root)) / (1.0 + BASS_WEIGHT),
+            (true, true) => {
+                (t + BASS_WEIGHT * pearson_rotated(bass, bp, root)) / (1.0 + BASS_WEIGHT)
+            }
             (true, false) => t,
             (false, true) => pearson_rotated(bass, bp, root),
             (false, false) => 0.0,

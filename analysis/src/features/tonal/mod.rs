@@ -203,12 +203,7 @@ pub fn analyze_range(
         active.push(acc.level[i] >= SILENCE);
     }
     let n_active = active.iter().filter(|&&a| a).count();
-    let dissonance = Stats::of(
-        acc.roughness[start..end]
-            .iter()
-            .map(|&r| f64::from(r)),
-    )
-    .mean;
+    let dissonance = Stats::of(acc.roughness[start..end].iter().map(|&r| f64::from(r))).mean;
     if n_active == 0 {
         return Tonal {
             dissonance_index: dissonance,
@@ -454,8 +449,7 @@ fn modulation(
 ) -> Modulation {
     let n = treble.len();
     let dur = n as f64 / fr;
-    let win_secs = if cfg.modulation_window_secs.is_finite() && cfg.modulation_window_secs > 2.0
-    {
+    let win_secs = if cfg.modulation_window_secs.is_finite() && cfg.modulation_window_secs > 2.0 {
         cfg.modulation_window_secs
     } else {
         24.0
