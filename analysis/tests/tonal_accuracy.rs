@@ -28,7 +28,7 @@ fn analyse(spec: &TrackSpec) -> Tonal {
 }
 
 #[test]
-fn key_test_set_keys_are_found() {
+fn tonal_key_test_set_keys_are_found() {
     let specs = key_test_set();
     assert_eq!(specs.len(), 24);
     let mut hits = 0;
@@ -89,7 +89,7 @@ fn key_test_set_keys_are_found() {
 }
 
 #[test]
-fn tuning_offsets_are_measured() {
+fn tonal_tuning_offsets_are_measured() {
     // Four keys of the set, detuned.
     let specs = key_test_set();
     let mut errs = Vec::new();

@@ -50,7 +50,7 @@ fn chord_accuracy(spec: &TrackSpec, t: &Tonal) -> f64 {
 }
 
 #[test]
-fn chords_follow_the_bars_with_and_without_beats() {
+fn tonal_chords_follow_the_bars_with_and_without_beats() {
     let specs = key_test_set();
     let mut accs = Vec::new();
     for i in [0usize, 5, 9, 14, 19, 22] {
@@ -99,7 +99,7 @@ fn chords_follow_the_bars_with_and_without_beats() {
 }
 
 #[test]
-fn modulation_is_found_across_two_keys() {
+fn tonal_modulation_is_found_across_two_keys() {
     // Two tracks of the set back to back: C major then A major (a modulation up a minor
     // third, not a neighbour on the wheel).
     let specs = key_test_set();
