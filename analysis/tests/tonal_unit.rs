@@ -364,3 +364,38 @@ fn tonal_cost_of_push_and_analyze_for_three_minutes() {
         "analyze {analyze_time:?}"
     );
 }
+
+#[test]
+fn tonal_odd_frame_shapes_do_not_panic() {
+    // Tiny spectra, NaN and infinite bins, zero bin width: frames are taken, nothing
+    // panics, and the summary stays null or finite.
+    for (bins, hz) in [
+        (1usize, 2.69f32),
+        (3, 2.69),
+        (10, 2.69),
+        (4097, 0.0),
+        (4097, f32::NAN),
+    ] {
+        let mut acc = ChromaAccumulator::new(bins, hz, 10.77);
+        let mut m = vec![0.5f32; bins];
+        if bins > 5 {
+            m[3] = f32::NAN;
+            m[4] = f32::INFINITY;
+        }
+        let samples = vec![0f32; 16];
+        for i in 0..40 {
+            acc.push(&SpectrumFrame {
+                index: i,
+                time_secs: i as f64 / 10.77,
+                samples: &samples,
+                magnitudes: &m,
+                bin_hz: hz,
+                sample_rate: SR,
+            });
+        }
+        assert_eq!(acc.frames(), 40);
+        let t = analyze(&acc, &[f64::NAN, 1.0, 0.5], &TonalConfig::default());
+        let json = serde_json::to_string(&t).expect("json");
+        assert!(!json.contains("NaN"));
+    }
+}
