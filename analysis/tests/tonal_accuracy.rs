@@ -74,7 +74,14 @@ fn tonal_key_test_set_keys_are_found() {
         assert_eq!(t.camelot, got.map(|k| k.camelot_code()));
         let c = t.key_confidence.expect("confidence");
         assert!((0.0..=1.0).contains(&c));
-        assert!(t.tuning_offset_cents.expect("tuning").abs() < 5.0);
+        let tuning = t.tuning_offset_cents.expect("tuning");
+        let err = ((tuning - spec.tuning_cents + 50.0).rem_euclid(100.0) - 50.0).abs();
+        assert!(
+            err < 5.0,
+            "{}: tuning {tuning}, spec {}",
+            want.name(),
+            spec.tuning_cents
+        );
     }
     println!("{}", report.join("\n"));
     println!("hits {hits}/24; confusions: {confusions:?}");
