@@ -194,7 +194,7 @@ fn run_one(job: &Job, opts: &BatchOptions) -> Outcome {
                 return Outcome::Failed(format!("{e:#}"));
             }
         }
-        None => println!("{json}"),
+        None => outln!("{json}"),
     }
     Outcome::Analysed {
         audio_secs: analysis.audio_secs,

@@ -45,7 +45,7 @@ fn bench_generated(args: &BenchArgs, config: &AnalysisConfig) {
     let audio = aidj_synth::render(&spec);
     let total_frames = (args.minutes * 60.0 * f64::from(audio.sample_rate)) as usize;
     let secs = total_frames as f64 / f64::from(audio.sample_rate);
-    println!(
+    outln!(
         "generated: {:.1} min, {} Hz, {} channels ({} at {:.1} BPM, looped every {:.0} s)",
         secs / 60.0,
         audio.sample_rate,
@@ -78,10 +78,10 @@ fn bench_generated(args: &BenchArgs, config: &AnalysisConfig) {
         }
     }
     if let Some(t) = best {
-        print!("{}", timings_table(&t, secs));
+        out!("{}", timings_table(&t, secs));
     }
     if let Some(mb) = peak_memory_mb() {
-        println!("peak memory: {mb:.0} MB");
+        outln!("peak memory: {mb:.0} MB");
     }
 }
 
@@ -117,7 +117,7 @@ fn bench_file(path: &std::path::Path, config: &AnalysisConfig, runs: usize) -> R
             timings = a.timings;
         }
     }
-    println!(
+    outln!(
         "{}: {:.1} s of audio; decode alone {:.0}x real time; decode + analysis {:.0}x ({:.2}x the decode time)",
         path.display(),
         audio_secs,
@@ -125,9 +125,9 @@ fn bench_file(path: &std::path::Path, config: &AnalysisConfig, runs: usize) -> R
         audio_secs / full_best,
         full_best / decode_best
     );
-    print!("{}", timings_table(&timings, audio_secs));
+    out!("{}", timings_table(&timings, audio_secs));
     if let Some(mb) = peak_memory_mb() {
-        println!("peak memory: {mb:.0} MB");
+        outln!("peak memory: {mb:.0} MB");
     }
     Ok(())
 }

@@ -50,9 +50,16 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         quiet: true,
     };
     let (outcomes, summary) = batch::run(&jobs, &opts);
-    println!(
+    outln!(
         "{:<28} {:>7} {:>7} {:>6}  {:<10} {:<14} {:>6} {:>6}",
-        "track", "BPM", "found", "err%", "key", "found", "LUFS", "ok"
+        "track",
+        "BPM",
+        "found",
+        "err%",
+        "key",
+        "found",
+        "LUFS",
+        "ok"
     );
     let (mut tempo_ok, mut key_ok) = (0, 0);
     for (spec, outcome) in specs.iter().zip(&outcomes) {
@@ -61,7 +68,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             ..
         } = outcome
         else {
-            println!("{:<28} analysis failed", spec.title);
+            outln!("{:<28} analysis failed", spec.title);
             continue;
         };
         let a = &report.analysis;
@@ -73,7 +80,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         let k_ok = key == spec.key_name();
         tempo_ok += usize::from(t_ok);
         key_ok += usize::from(k_ok);
-        println!(
+        outln!(
             "{:<28} {:>7.2} {:>7} {:>6}  {:<10} {:<14} {:>6} {:>6}",
             truncate(&spec.title, 28),
             spec.bpm,
@@ -90,12 +97,12 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             }
         );
     }
-    println!(
+    outln!(
         "\ntempo within 1%: {tempo_ok}/{n}; key exact: {key_ok}/{n}",
         n = specs.len()
     );
-    println!("{}", summary.line());
-    println!(
+    outln!("{}", summary.line());
+    outln!(
         "reports are next to the audio in {}; try `aidj analyze --timings {}`",
         args.dir.display(),
         args.dir.join("*.wav").display()

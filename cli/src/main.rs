@@ -1,6 +1,16 @@
 //! `aidj`: AI DJ's command line. Thin: parses arguments, finds files, shows progress; the
 //! work is in the `aidj-analysis` library.
 
+/// `println!` to standard output that ends the program quietly when the reader has gone
+/// (`aidj ... | head`), instead of panicking on the broken pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+/// `print!` with the same broken-pipe care.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_out(format_args!($($arg)*)) };
+}
+
 mod batch;
 mod bench;
 mod demo;
@@ -117,6 +127,17 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes to standard output; a closed pipe ends the program with success.
+pub fn write_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
         }
     }
 }
