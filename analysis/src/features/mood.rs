@@ -45,7 +45,8 @@ impl Mood {
         let activity = unit(i.onset_rate, 1.0, 8.0);
         let perc = i.percussive_ratio.unwrap_or(0.5);
         let energy = 0.5 * loud + 0.25 * activity + 0.15 * bright + 0.1 * perc;
-        let arousal = 0.35 * pace + 0.35 * energy + 0.15 * perc + 0.15 * activity;
+        let dance = i.danceability.unwrap_or(0.5).clamp(0.0, 1.0);
+        let arousal = 0.3 * pace + 0.3 * energy + 0.2 * dance + 0.1 * perc + 0.1 * activity;
         // Major keys lean positive, minor keys negative, by how sure the key is.
         let mode = match (i.minor, i.key_confidence) {
             (Some(minor), conf) => {
