@@ -253,3 +253,34 @@ fn silent_and_very_short_files_give_reports_with_nulls_and_warnings() {
     let back = aidj_analysis::Report::from_json(&r.to_json()).expect("parse");
     assert_eq!(&back, r);
 }
+
+#[test]
+fn a_very_long_file_gives_a_full_report() {
+    // 40 minutes of a 1 kHz tone with a 120 BPM pulse, as FLAC (small on disk).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let flac = dir.path().join("long.flac");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=1000:sample_rate=22050:beep_factor=4:duration=2400",
+        "-ac",
+        "2",
+        "-c:a",
+        "flac",
+        flac.to_str().expect("utf8"),
+    ]);
+    let a = analyze_file(&flac, &config()).expect("long file");
+    assert!((a.audio_secs - 2400.0).abs() < 0.1, "{}", a.audio_secs);
+    let r = &a.report;
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // Curves stay at the configured length however long the file.
+    assert!(r.analysis.rhythm.onset_envelope.values.len() <= 512);
+    assert!(r.analysis.dynamics.energy_curve.values.len() <= 512);
+    assert!(r.analysis.dynamics.lufs.is_some());
+    assert!(
+        r.to_json().len() < 400_000,
+        "report size {}",
+        r.to_json().len()
+    );
+}
