@@ -12,6 +12,7 @@ pub mod analyzer;
 pub mod decode;
 pub mod error;
 pub mod features;
+pub mod key;
 pub mod report;
 pub mod resample;
 pub mod stft;
