@@ -33,7 +33,17 @@ const WHEEL: [(&str, &str); 24] = [
 
 /// The moves from each code: same, +-1 (adjacent), relative, diagonal (+-1, other letter),
 /// +2 and +7 (energy boost), written out for every key.
-const MOVES: [(&str, [&str; 2], &str, [&str; 2], &str, &str); 24] = [
+/// (from, adjacent, relative, diagonal, +2, +7)
+type Moves = (
+    &'static str,
+    [&'static str; 2],
+    &'static str,
+    [&'static str; 2],
+    &'static str,
+    &'static str,
+);
+
+const MOVES: [Moves; 24] = [
     ("1A", ["12A", "2A"], "1B", ["12B", "2B"], "3A", "8A"),
     ("2A", ["1A", "3A"], "2B", ["1B", "3B"], "4A", "9A"),
     ("3A", ["2A", "4A"], "3B", ["2B", "4B"], "5A", "10A"),

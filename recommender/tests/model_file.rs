@@ -10,12 +10,12 @@ use common::{dataset, filler, Lcg};
 use std::path::Path;
 
 fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).unwrap();
+    std::fs::write(dir.join(name), text).expect("write");
 }
 
 fn library(n: usize) -> Model {
     let mut rng = Lcg(21);
-    Model::train(&dataset(filler(n, &mut rng)), &TrainOptions::default()).unwrap()
+    Model::train(&dataset(filler(n, &mut rng)), &TrainOptions::default()).expect("train")
 }
 
 #[test]

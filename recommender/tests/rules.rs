@@ -84,7 +84,7 @@ fn library() -> Model {
         &rng.timbre(),
     ));
     tracks.extend(filler(80, &mut rng));
-    Model::train(&dataset(tracks), &TrainOptions::default()).unwrap()
+    Model::train(&dataset(tracks), &TrainOptions::default()).expect("train")
 }
 
 #[test]

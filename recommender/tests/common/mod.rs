@@ -19,10 +19,10 @@ pub fn track(
     t.meta.artist = Some(artist.to_string());
     t.meta.duration = Some(300.0);
     t.key = Some(Key::parse(key).expect("key"));
-    t.set("tempo_bpm", Some(bpm)).unwrap();
-    t.set("energy", Some(energy)).unwrap();
+    t.set("tempo_bpm", Some(bpm)).expect("column");
+    t.set("energy", Some(energy)).expect("column");
     for (c, v) in SIMILARITY_COLUMNS.iter().zip(timbre) {
-        t.set(c, Some(*v)).unwrap();
+        t.set(c, Some(*v)).expect("column");
     }
     t
 }
