@@ -157,8 +157,9 @@ pub struct Model {
 /// Flat, query-friendly copies of the tracks, built on load (never stored).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Index {
-    pub dim: usize,
-    /// Unit-length vectors, `dim` per track (all zero for a zero vector).
+    /// The number of columns rounded up to a multiple of the dot product's lanes.
+    pub stride: usize,
+    /// Unit-length vectors, `stride` per track, zero-padded (all zero for a zero vector).
     pub unit: Vec<f32>,
     /// BPM; NaN when unknown.
     pub bpm: Vec<f64>,
@@ -540,9 +541,10 @@ impl Model {
             return corrupt("cluster centroids do not match the columns".into());
         }
         let n = self.tracks.len();
+        let stride = d.div_ceil(crate::query::LANES) * crate::query::LANES;
         let mut idx = Index {
-            dim: d,
-            unit: Vec::with_capacity(n * d),
+            stride,
+            unit: Vec::with_capacity(n * stride),
             bpm: Vec::with_capacity(n),
             key: Vec::with_capacity(n),
             energy: Vec::with_capacity(n),
@@ -565,6 +567,7 @@ impl Model {
             };
             idx.unit
                 .extend(t.vector.iter().map(|&x| (f64::from(x) * inv) as f32));
+            idx.unit.extend(std::iter::repeat_n(0.0, stride - d));
             idx.bpm.push(t.bpm.filter(|b| *b > 0.0).unwrap_or(f64::NAN));
             let key = t
                 .key

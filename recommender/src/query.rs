@@ -238,6 +238,34 @@ fn pitch_shift(rate: f64) -> i32 {
     }
 }
 
+/// Position of the weakest entry: lowest score, and of those the highest track index.
+fn worst_of(top: &[(f64, usize)]) -> usize {
+    let mut w = 0;
+    for (j, &(b, i)) in top.iter().enumerate() {
+        let (wb, wi) = top[w];
+        if b < wb || (b == wb && i > wi) {
+            w = j;
+        }
+    }
+    w
+}
+
+/// Dot product of two equally long slices whose length is a multiple of [`LANES`]:
+/// independent lanes so the compiler vectorises it.
+#[inline]
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; LANES];
+    for (x, y) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
+        for k in 0..LANES {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    acc.iter().sum()
+}
+
+/// Vector lanes of [`dot`]; unit vectors are zero-padded to a multiple of this.
+pub(crate) const LANES: usize = 8;
+
 struct Candidate {
     track: usize,
     base: f64,
@@ -251,7 +279,6 @@ struct Candidate {
 
 impl Model {
     fn seed_info(&self, seed: Seed<'_>) -> Result<SeedInfo> {
-        let d = self.index.dim;
         match seed {
             Seed::Track(i) => {
                 let t = self.tracks.get(i).ok_or(Error::NoSuchTrack {
@@ -259,8 +286,9 @@ impl Model {
                     len: self.tracks.len(),
                 })?;
                 let key = self.index.key[i];
+                let stride = self.index.stride;
                 Ok(SeedInfo {
-                    unit: self.index.unit[i * d..(i + 1) * d].to_vec(),
+                    unit: self.index.unit[i * stride..(i + 1) * stride].to_vec(),
                     bpm: Some(self.index.bpm[i]).filter(|b| b.is_finite()),
                     key: (key != u8::MAX).then(|| Key::from_index(key)),
                     energy: Some(self.index.energy[i]).filter(|e| e.is_finite()),
@@ -273,8 +301,10 @@ impl Model {
                 let z = self.scale(f);
                 let norm = z.iter().map(|x| x * x).sum::<f64>().sqrt();
                 let inv = if norm > 0.0 { 1.0 / norm } else { 0.0 };
+                let mut unit: Vec<f32> = z.iter().map(|x| (x * inv) as f32).collect();
+                unit.resize(self.index.stride, 0.0);
                 Ok(SeedInfo {
-                    unit: z.iter().map(|x| (x * inv) as f32).collect(),
+                    unit,
                     bpm: f.bpm(),
                     key: f.key,
                     energy: f.energy(),
@@ -310,7 +340,6 @@ impl Model {
         }
         let s = self.seed_info(seed)?;
         let n = self.tracks.len();
-        let d = self.index.dim;
         let w = &opts.weights;
         let mut excluded = vec![false; n];
         if let Some(i) = s.itself {
@@ -328,47 +357,55 @@ impl Model {
             &[1.0]
         };
         let target = opts.energy.target();
-        let mut cands: Vec<Candidate> = Vec::new();
-        for (i, _) in excluded.iter().enumerate().filter(|(_, x)| !**x) {
+        // Compatibility of every key as heard, for this seed: a table lookup in the loop.
+        let compat: Option<[Compatibility; 24]> = s
+            .key
+            .map(|sk| std::array::from_fn(|h| sk.compatibility(Key::from_index(h as u8))));
+        let stride = self.index.stride;
+        let eval = |i: usize| -> Option<Candidate> {
             // Tempo: the best of straight, half and double time, inside the window.
             let b = self.index.bpm[i];
             let (tempo, pct, mult, rate) = match s.bpm {
                 Some(sb) if b.is_finite() => {
+                    let ratio = b / sb;
                     let mut best = (f64::INFINITY, 1.0);
                     for &m in mults {
-                        let pct = (b * m / sb - 1.0) * 100.0;
+                        let pct = (ratio * m - 1.0) * 100.0;
                         if pct.abs() < best.0.abs() {
                             best = (pct, m);
                         }
                     }
                     let (pct, m) = best;
                     if pct.abs() > window {
-                        continue;
+                        return None;
                     }
                     let penalty = if m == 1.0 { 1.0 } else { 0.9 };
                     (
                         (1.0 - pct.abs() / window) * penalty,
                         Some(pct),
                         m,
-                        sb / (b * m),
+                        1.0 / (ratio * m),
                     )
                 }
                 _ => (0.5, None, 1.0, 1.0),
             };
             // Key: on the pitched key unless keylock.
             let ck = self.index.key[i];
-            let (key_score, key_move, shift) = match s.key {
-                Some(sk) if ck != u8::MAX => {
-                    let own = Key::from_index(ck);
+            let (key_score, key_move, shift) = match &compat {
+                Some(table) if ck != u8::MAX => {
                     let shift = if opts.keylock { 0 } else { pitch_shift(rate) };
-                    let heard = own.transpose(shift);
-                    let c = sk.compatibility(heard);
+                    let heard = if shift == 0 {
+                        usize::from(ck)
+                    } else {
+                        Key::from_index(ck).transpose(shift).index()
+                    };
+                    let c = table[heard];
                     if opts.strict_key && !c.is_harmonic() {
-                        continue;
+                        return None;
                     }
                     (c.score(), Some(c), shift)
                 }
-                _ if opts.strict_key => continue,
+                _ if opts.strict_key => return None,
                 _ => (0.5, None, 0),
             };
             let e = self.index.energy[i];
@@ -376,12 +413,11 @@ impl Model {
                 Some(se) if e.is_finite() => (1.0 - ((e - se) - target).abs() / 0.25).max(0.0),
                 _ => 0.5,
             };
-            let u = &self.index.unit[i * d..(i + 1) * d];
-            let sim = f64::from(u.iter().zip(&s.unit).map(|(a, b)| a * b).sum::<f32>());
+            let sim = f64::from(dot(&self.index.unit[i * stride..(i + 1) * stride], &s.unit));
             let simf = ((sim + 1.0) / 2.0).clamp(0.0, 1.0);
             let base =
                 w.similarity * simf + w.tempo * tempo + w.key * key_score + w.energy * energy;
-            cands.push(Candidate {
+            Some(Candidate {
                 track: i,
                 base,
                 parts: ScoreParts {
@@ -396,16 +432,28 @@ impl Model {
                 mult,
                 shift,
                 key_move,
-            });
-        }
-        // Keep a pool of the best by base score, then pick greedily with variety.
+            })
+        };
+        // One pass keeping the best `pool` by base score (ties to the lower index); the
+        // details are rebuilt for those few only, so the pass allocates nothing per track.
         let pool = (opts.count * 4).max(opts.count + 20);
+        let mut top: Vec<(f64, usize)> = Vec::with_capacity(pool);
+        let mut worst = 0usize;
+        for (i, _) in excluded.iter().enumerate().filter(|(_, x)| !**x) {
+            let Some(c) = eval(i) else { continue };
+            if top.len() < pool {
+                top.push((c.base, i));
+                if top.len() == pool {
+                    worst = worst_of(&top);
+                }
+            } else if c.base > top[worst].0 {
+                top[worst] = (c.base, i);
+                worst = worst_of(&top);
+            }
+        }
         let order =
             |a: &Candidate, b: &Candidate| b.base.total_cmp(&a.base).then(a.track.cmp(&b.track));
-        if cands.len() > pool {
-            cands.select_nth_unstable_by(pool - 1, order);
-            cands.truncate(pool);
-        }
+        let mut cands: Vec<Candidate> = top.iter().filter_map(|&(_, i)| eval(i)).collect();
         cands.sort_unstable_by(order);
         let mut artists: Vec<String> = Vec::new();
         artists.extend(s.artist.clone());
@@ -514,5 +562,80 @@ impl Model {
             out.push(next);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reasons() -> Reasons {
+        Reasons {
+            similarity: 0.912,
+            bpm_change_pct: Some(1.6),
+            tempo_multiplier: 1.0,
+            key_from: Some("8A".into()),
+            key_to: Some("9A".into()),
+            key_original: Some("9A".into()),
+            pitch_semitones: 0,
+            key_move: Some("adjacent".into()),
+            energy_delta: Some(0.08),
+            repeats_artist: false,
+            same_cluster_as_seed: true,
+        }
+    }
+
+    #[test]
+    fn reasons_read_like_a_dj_would_say_them() {
+        assert_eq!(
+            reasons().text(),
+            "8A -> 9A (adjacent), +1.6% BPM, energy +0.08, similarity 0.91"
+        );
+        let r = Reasons {
+            bpm_change_pct: None,
+            key_to: None,
+            energy_delta: None,
+            repeats_artist: true,
+            ..reasons()
+        };
+        assert_eq!(
+            r.text(),
+            "key unknown, BPM unknown, energy unknown, similarity 0.91, same artist as recently"
+        );
+        let r = Reasons {
+            tempo_multiplier: 2.0,
+            pitch_semitones: -1,
+            key_original: Some("4A".into()),
+            ..reasons()
+        };
+        assert_eq!(
+            r.text(),
+            "8A -> 9A (adjacent; 4A pitched -1 st), +1.6% BPM (half time), energy +0.08, similarity 0.91"
+        );
+    }
+
+    #[test]
+    fn energy_flow_parses_and_targets() {
+        assert_eq!("Build".parse::<EnergyFlow>().unwrap(), EnergyFlow::Build);
+        assert_eq!("drop".parse::<EnergyFlow>().unwrap().target(), -0.15);
+        assert!("sideways".parse::<EnergyFlow>().is_err());
+    }
+
+    #[test]
+    fn quarter_tone_shortcut_agrees_with_the_key_module() {
+        for i in 0..2000 {
+            let rate = 0.9 + i as f64 * 0.0001;
+            assert_eq!(
+                pitch_shift(rate),
+                Key::pitch_shift_semitones(rate),
+                "{rate}"
+            );
+        }
+    }
+
+    #[test]
+    fn default_weights_sum_to_one() {
+        let w = Weights::default();
+        assert!((w.similarity + w.tempo + w.key + w.energy - 1.0).abs() < 1e-12);
     }
 }

@@ -378,3 +378,30 @@ fn query_from_live_features_matches_the_library_track() {
     assert_eq!(s[0].track, 0, "the identical library track comes first");
     assert!(s[0].reasons.similarity > 0.999);
 }
+
+#[test]
+fn the_bounded_pool_keeps_exactly_the_best() {
+    let mut rng = Lcg(17);
+    let model = Model::train(&dataset(filler(400, &mut rng)), &TrainOptions::default()).unwrap();
+    let plain = Weights {
+        artist_repeat: 0.0,
+        cluster_repeat: 0.0,
+        ..Weights::default()
+    };
+    for seed in [0, 99, 250] {
+        let o = |count| QueryOptions {
+            count,
+            bpm_window_pct: 30.0,
+            weights: plain,
+            ..QueryOptions::default()
+        };
+        let all = model.recommend(Seed::Track(seed), &o(300)).unwrap();
+        assert!(all.len() > 100, "{}", all.len());
+        assert!(
+            all.windows(2).all(|w| w[0].score >= w[1].score),
+            "sorted best first"
+        );
+        let few = model.recommend(Seed::Track(seed), &o(3)).unwrap();
+        assert_eq!(few, all[..3].to_vec());
+    }
+}
