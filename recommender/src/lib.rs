@@ -54,10 +54,13 @@
 //! but never promotes a poor match.
 //!
 //! # Speed
-//! The search is exact: one pass over the library, most tracks rejected by the tempo
-//! window before the 15-float dot product. That is well under a millisecond per 100,000
-//! tracks; an approximate index (HNSW, IVF over the k-means cells) starts to pay past a
-//! few million tracks, or when the vectors grow to hundreds of dimensions (embeddings).
+//! The search is exact. On load the tracks are laid out sorted by BPM, so a query visits
+//! only the contiguous runs inside its tempo windows (straight, half, double) plus the
+//! tracks without a tempo, and for each does a table lookup for the key and a 16-lane
+//! dot product. Measured (criterion, release): under a millisecond over 100,000 tracks
+//! when about half sit in the window. An approximate index (HNSW, or IVF over the k-means
+//! cells) starts to pay once the tracks inside one tempo window number in the millions,
+//! or when the vectors grow to hundreds of dimensions (learned embeddings).
 
 #![forbid(unsafe_code)]
 

@@ -155,8 +155,17 @@ pub struct Model {
 }
 
 /// Flat, query-friendly copies of the tracks, built on load (never stored).
+///
+/// Arrays are in *slot* order: tracks sorted by BPM (unknown BPM last), so a query walks
+/// only the contiguous slots inside its tempo windows, reading memory in order.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Index {
+    /// Track of each slot.
+    pub track_of: Vec<u32>,
+    /// Slot of each track.
+    pub slot_of: Vec<u32>,
+    /// Slots `0..known_bpm` have a BPM, ascending; the rest have none.
+    pub known_bpm: usize,
     /// The number of columns rounded up to a multiple of the dot product's lanes.
     pub stride: usize,
     /// Unit-length vectors, `stride` per track, zero-padded (all zero for a zero vector).
@@ -542,7 +551,38 @@ impl Model {
         }
         let n = self.tracks.len();
         let stride = d.div_ceil(crate::query::LANES) * crate::query::LANES;
+        // Validate first, in track order, so errors name the track.
+        for (i, t) in self.tracks.iter().enumerate() {
+            if t.vector.len() != d || t.cluster >= k {
+                return corrupt(format!("track {i} does not match the columns or clusters"));
+            }
+        }
+        if u32::try_from(n).is_err() {
+            return corrupt("more than 4 billion tracks".into());
+        }
+        let bpm_of = |t: &Track| t.bpm.filter(|b| *b > 0.0 && b.is_finite());
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        // Known BPM first, ascending; ties and unknowns in track order (stable sort).
+        order.sort_by(|&a, &b| {
+            match (
+                bpm_of(&self.tracks[a as usize]),
+                bpm_of(&self.tracks[b as usize]),
+            ) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+        });
+        let mut slot_of = vec![0u32; n];
+        for (slot, &t) in order.iter().enumerate() {
+            slot_of[t as usize] = slot as u32;
+        }
+        let known_bpm = self.tracks.iter().filter(|t| bpm_of(t).is_some()).count();
         let mut idx = Index {
+            track_of: order.clone(),
+            slot_of,
+            known_bpm,
             stride,
             unit: Vec::with_capacity(n * stride),
             bpm: Vec::with_capacity(n),
@@ -550,10 +590,8 @@ impl Model {
             energy: Vec::with_capacity(n),
             column_ids,
         };
-        for (i, t) in self.tracks.iter().enumerate() {
-            if t.vector.len() != d || t.cluster >= k {
-                return corrupt(format!("track {i} does not match the columns or clusters"));
-            }
+        for &ti in &order {
+            let t = &self.tracks[ti as usize];
             let norm = t
                 .vector
                 .iter()
@@ -568,7 +606,7 @@ impl Model {
             idx.unit
                 .extend(t.vector.iter().map(|&x| (f64::from(x) * inv) as f32));
             idx.unit.extend(std::iter::repeat_n(0.0, stride - d));
-            idx.bpm.push(t.bpm.filter(|b| *b > 0.0).unwrap_or(f64::NAN));
+            idx.bpm.push(bpm_of(t).unwrap_or(f64::NAN));
             let key = t
                 .key
                 .as_deref()

@@ -226,23 +226,40 @@ fn norm_artist(a: Option<&str>) -> Option<String> {
     a.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty())
 }
 
-/// Rates closer to 1 than a quarter tone move the key by 0 semitones; skipping the log2
-/// for them keeps the query loop cheap.
-const QUARTER_TONE_UP: f64 = 1.029_302_236_643_492;
+/// Semitone shift of a rate by comparisons instead of a logarithm (the query's inner loop):
+/// `round(12 * log2(rate))`, as [`Key::pitch_shift_semitones`], for shifts up to an octave.
+struct PitchThresholds {
+    /// `2^((k + 0.5) / 12)` for k = 0..12: the rate from which the shift reaches k + 1.
+    up: [f64; 12],
+}
 
-fn pitch_shift(rate: f64) -> i32 {
-    if rate < QUARTER_TONE_UP && rate > 1.0 / QUARTER_TONE_UP {
-        0
-    } else {
-        Key::pitch_shift_semitones(rate)
+impl PitchThresholds {
+    fn new() -> PitchThresholds {
+        PitchThresholds {
+            up: std::array::from_fn(|k| 2f64.powf((k as f64 + 0.5) / 12.0)),
+        }
+    }
+
+    fn shift(&self, rate: f64) -> i32 {
+        if rate >= 1.0 {
+            match self.up.iter().position(|&t| rate < t) {
+                Some(k) => k as i32,
+                None => Key::pitch_shift_semitones(rate),
+            }
+        } else {
+            match self.up.iter().position(|&t| rate * t > 1.0) {
+                Some(k) => -(k as i32),
+                None => Key::pitch_shift_semitones(rate),
+            }
+        }
     }
 }
 
 /// Position of the weakest entry: lowest score, and of those the highest track index.
-fn worst_of(top: &[(f64, usize)]) -> usize {
+fn worst_of(top: &[(f64, usize, usize)]) -> usize {
     let mut w = 0;
-    for (j, &(b, i)) in top.iter().enumerate() {
-        let (wb, wi) = top[w];
+    for (j, &(b, i, _)) in top.iter().enumerate() {
+        let (wb, wi, _) = top[w];
         if b < wb || (b == wb && i > wi) {
             w = j;
         }
@@ -285,13 +302,14 @@ impl Model {
                     index: i,
                     len: self.tracks.len(),
                 })?;
-                let key = self.index.key[i];
+                let slot = self.index.slot_of[i] as usize;
+                let key = self.index.key[slot];
                 let stride = self.index.stride;
                 Ok(SeedInfo {
-                    unit: self.index.unit[i * stride..(i + 1) * stride].to_vec(),
-                    bpm: Some(self.index.bpm[i]).filter(|b| b.is_finite()),
+                    unit: self.index.unit[slot * stride..(slot + 1) * stride].to_vec(),
+                    bpm: Some(self.index.bpm[slot]).filter(|b| b.is_finite()),
                     key: (key != u8::MAX).then(|| Key::from_index(key)),
-                    energy: Some(self.index.energy[i]).filter(|e| e.is_finite()),
+                    energy: Some(self.index.energy[slot]).filter(|e| e.is_finite()),
                     artist: norm_artist(t.artist.as_deref()),
                     cluster: t.cluster,
                     itself: Some(i),
@@ -316,6 +334,48 @@ impl Model {
                 })
             }
         }
+    }
+
+    /// Slot ranges whose BPM may fall inside the tempo windows (straight and, when allowed,
+    /// half/double), merged so no slot is visited twice, plus the slots without a BPM.
+    /// Every slot when the seed's tempo is unknown.
+    fn slot_ranges(
+        &self,
+        seed_bpm: Option<f64>,
+        window_pct: f64,
+        mults: &[f64],
+    ) -> Vec<std::ops::Range<usize>> {
+        let n = self.index.track_of.len();
+        let known = self.index.known_bpm;
+        let Some(sb) = seed_bpm else {
+            return std::iter::once(0..n).collect();
+        };
+        let bpm = &self.index.bpm[..known];
+        // A hair wider than the window: the exact test is done per track.
+        let (lo_f, hi_f) = (
+            (1.0 - window_pct / 100.0) * (1.0 - 1e-9),
+            (1.0 + window_pct / 100.0) * (1.0 + 1e-9),
+        );
+        let mut ranges: Vec<std::ops::Range<usize>> = mults
+            .iter()
+            .map(|&m| {
+                let (lo, hi) = (sb * lo_f / m, sb * hi_f / m);
+                bpm.partition_point(|&b| b < lo)..bpm.partition_point(|&b| b <= hi)
+            })
+            .filter(|r| !r.is_empty())
+            .collect();
+        ranges.sort_by_key(|r| r.start);
+        let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len() + 1);
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        if known < n {
+            merged.push(known..n);
+        }
+        merged
     }
 
     /// Ranks the library against `seed` with the DJ rules and returns up to
@@ -362,9 +422,11 @@ impl Model {
             .key
             .map(|sk| std::array::from_fn(|h| sk.compatibility(Key::from_index(h as u8))));
         let stride = self.index.stride;
-        let eval = |i: usize| -> Option<Candidate> {
+        let shifts = PitchThresholds::new();
+        let eval = |slot: usize| -> Option<Candidate> {
+            let i = self.index.track_of[slot] as usize;
             // Tempo: the best of straight, half and double time, inside the window.
-            let b = self.index.bpm[i];
+            let b = self.index.bpm[slot];
             let (tempo, pct, mult, rate) = match s.bpm {
                 Some(sb) if b.is_finite() => {
                     let ratio = b / sb;
@@ -390,10 +452,10 @@ impl Model {
                 _ => (0.5, None, 1.0, 1.0),
             };
             // Key: on the pitched key unless keylock.
-            let ck = self.index.key[i];
+            let ck = self.index.key[slot];
             let (key_score, key_move, shift) = match &compat {
                 Some(table) if ck != u8::MAX => {
-                    let shift = if opts.keylock { 0 } else { pitch_shift(rate) };
+                    let shift = if opts.keylock { 0 } else { shifts.shift(rate) };
                     let heard = if shift == 0 {
                         usize::from(ck)
                     } else {
@@ -408,12 +470,15 @@ impl Model {
                 _ if opts.strict_key => return None,
                 _ => (0.5, None, 0),
             };
-            let e = self.index.energy[i];
+            let e = self.index.energy[slot];
             let energy = match s.energy {
                 Some(se) if e.is_finite() => (1.0 - ((e - se) - target).abs() / 0.25).max(0.0),
                 _ => 0.5,
             };
-            let sim = f64::from(dot(&self.index.unit[i * stride..(i + 1) * stride], &s.unit));
+            let sim = f64::from(dot(
+                &self.index.unit[slot * stride..(slot + 1) * stride],
+                &s.unit,
+            ));
             let simf = ((sim + 1.0) / 2.0).clamp(0.0, 1.0);
             let base =
                 w.similarity * simf + w.tempo * tempo + w.key * key_score + w.energy * energy;
@@ -437,23 +502,33 @@ impl Model {
         // One pass keeping the best `pool` by base score (ties to the lower index); the
         // details are rebuilt for those few only, so the pass allocates nothing per track.
         let pool = (opts.count * 4).max(opts.count + 20);
-        let mut top: Vec<(f64, usize)> = Vec::with_capacity(pool);
+        let mut top: Vec<(f64, usize, usize)> = Vec::with_capacity(pool);
         let mut worst = 0usize;
-        for (i, _) in excluded.iter().enumerate().filter(|(_, x)| !**x) {
-            let Some(c) = eval(i) else { continue };
-            if top.len() < pool {
-                top.push((c.base, i));
-                if top.len() == pool {
-                    worst = worst_of(&top);
+        for range in self.slot_ranges(s.bpm, window, mults) {
+            for slot in range {
+                let i = self.index.track_of[slot] as usize;
+                if excluded[i] {
+                    continue;
                 }
-            } else if c.base > top[worst].0 {
-                top[worst] = (c.base, i);
-                worst = worst_of(&top);
+                let Some(c) = eval(slot) else { continue };
+                if top.len() < pool {
+                    top.push((c.base, i, slot));
+                    if top.len() == pool {
+                        worst = worst_of(&top);
+                    }
+                } else {
+                    let (wb, wi, _) = top[worst];
+                    // Ties go to the lower track index, whatever the visiting order.
+                    if c.base > wb || (c.base == wb && i < wi) {
+                        top[worst] = (c.base, i, slot);
+                        worst = worst_of(&top);
+                    }
+                }
             }
         }
         let order =
             |a: &Candidate, b: &Candidate| b.base.total_cmp(&a.base).then(a.track.cmp(&b.track));
-        let mut cands: Vec<Candidate> = top.iter().filter_map(|&(_, i)| eval(i)).collect();
+        let mut cands: Vec<Candidate> = top.iter().filter_map(|&(_, _, sl)| eval(sl)).collect();
         cands.sort_unstable_by(order);
         let mut artists: Vec<String> = Vec::new();
         artists.extend(s.artist.clone());
@@ -503,10 +578,11 @@ impl Model {
                 artists.push(a);
             }
             clusters.push(t.cluster);
-            let ck = self.index.key[c.track];
+            let slot = self.index.slot_of[c.track] as usize;
+            let ck = self.index.key[slot];
             let own = (ck != u8::MAX).then(|| Key::from_index(ck));
             let heard = own.map(|k| k.transpose(c.shift));
-            let e = self.index.energy[c.track];
+            let e = self.index.energy[slot];
             out.push(Suggestion {
                 track: c.track,
                 score,
@@ -622,14 +698,11 @@ mod tests {
     }
 
     #[test]
-    fn quarter_tone_shortcut_agrees_with_the_key_module() {
-        for i in 0..2000 {
-            let rate = 0.9 + i as f64 * 0.0001;
-            assert_eq!(
-                pitch_shift(rate),
-                Key::pitch_shift_semitones(rate),
-                "{rate}"
-            );
+    fn pitch_thresholds_agree_with_the_key_module() {
+        let p = PitchThresholds::new();
+        for i in 0..40_000 {
+            let rate = 0.25 + i as f64 * 0.0001;
+            assert_eq!(p.shift(rate), Key::pitch_shift_semitones(rate), "{rate}");
         }
     }
 

@@ -405,3 +405,65 @@ fn the_bounded_pool_keeps_exactly_the_best() {
         assert_eq!(few, all[..3].to_vec());
     }
 }
+
+#[test]
+fn unknown_tempo_is_neutral_not_excluded() {
+    let mut rng = Lcg(23);
+    let t0 = rng.timbre();
+    let mut tracks = vec![
+        track("seed", "S", 126.0, "A minor", 0.5, &t0),
+        track(
+            "no bpm",
+            "U",
+            1.0,
+            "A minor",
+            0.5,
+            &near(&t0, 0.2, &mut rng),
+        ),
+        track(
+            "in window",
+            "W",
+            127.0,
+            "A minor",
+            0.5,
+            &near(&t0, 0.2, &mut rng),
+        ),
+        track(
+            "out of window",
+            "O",
+            150.0,
+            "A minor",
+            0.5,
+            &near(&t0, 0.2, &mut rng),
+        ),
+    ];
+    tracks[1].set("tempo_bpm", None).unwrap();
+    let mut unknown_seed = tracks[0].clone();
+    unknown_seed.set("tempo_bpm", None).unwrap();
+    unknown_seed.meta.path = "/elsewhere/seed.mp3".into();
+    tracks.extend(filler(20, &mut rng));
+    let model = Model::train(&dataset(tracks), &TrainOptions::default()).unwrap();
+    let seed = index(&model, "seed");
+    let s = model.recommend(Seed::Track(seed), &opts()).unwrap();
+    let names = titles(&model, &s);
+    assert!(names.contains(&"no bpm".to_string()), "{names:?}");
+    assert!(names.contains(&"in window".to_string()));
+    assert!(!names.contains(&"out of window".to_string()));
+    let nb = s
+        .iter()
+        .find(|x| model.tracks[x.track].title.as_deref() == Some("no bpm"))
+        .unwrap();
+    assert_eq!(nb.parts.tempo, 0.5);
+    assert!(nb.reasons.text().contains("BPM unknown"));
+    // A seed without a tempo: every tempo is a candidate, scored neutrally.
+    let s = model
+        .recommend(Seed::Features(&unknown_seed), &opts())
+        .unwrap();
+    let names = titles(&model, &s);
+    assert!(names.contains(&"out of window".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"seed".to_string()),
+        "a different file with the seed's sound"
+    );
+    assert!(s.iter().all(|x| x.parts.tempo == 0.5));
+}
