@@ -107,17 +107,25 @@ pub fn best_two(scores: &[f64; 24]) -> (usize, usize) {
     (order[0], order[1])
 }
 
-/// Confidence in 0..1 from the best score `s1` and the runner-up's `s2` (both -1..1):
-/// the margin, saturating at about 0.15, times how well the winner fits at all (a
-/// winner correlating at 0.2 is not a key). Flat or noisy chroma give low values; a
-/// winner that clearly beats its relative and parallel keys gives values near 1.
+/// Confidence in 0..1 from the best score `s1` and the runner-up's `s2` (both -1..1).
+///
+/// The margin goes through a logistic centred on 0.1 (width 0.03), rescaled so that a
+/// zero margin gives 0: on aidj-synth's key set the true key beats the runner-up by
+/// 0.19 on average, while a progression that fits a key and its relative equally well
+/// (Em C G D: E minor or G major) has a margin near 0.08, and noise below 0.02. That is
+/// multiplied by how well the winner fits at all (a best correlation of 0.2 or less is
+/// no key; 0.7 or more is a clear one). So 0.9+ means "clearly this key", 0.3-0.5
+/// "this key or the runner-up", under 0.1 "no tonal centre".
 pub fn confidence(s1: f64, s2: f64) -> f64 {
     if !(s1.is_finite() && s2.is_finite()) {
         return 0.0;
     }
+    let logistic = |m: f64| 1.0 / (1.0 + (-(m - 0.1) / 0.03).exp());
+    let l0 = logistic(0.0);
     let margin = (s1 - s2).max(0.0);
+    let sep = (logistic(margin) - l0) / (1.0 - l0);
     let fit = ((s1 - 0.2) / 0.5).clamp(0.0, 1.0);
-    ((1.0 - (-margin / 0.05).exp()) * fit).clamp(0.0, 1.0)
+    (sep * fit).clamp(0.0, 1.0)
 }
 
 #[cfg(test)]

@@ -17,8 +17,8 @@
 //!    across two frames (their harmonic change detection function);
 //! 5. chords: beat-synchronous (or 0.5 s) chroma matched to 24 major/minor triad
 //!    templates (with a bass-root cue), smoothed by a Viterbi pass with a change penalty;
-//! 6. modulation: the key of overlapping windows (~24 s), with hysteresis towards the
-//!    global key, merged into segments;
+//! 6. modulation: key scores per 4 s block and a Viterbi path over the 24 keys with a
+//!    change penalty worth about a window (~24 s) of evidence, merged into segments;
 //! 7. dissonance: mean Plomp-Levelt/Sethares roughness of the frames' strongest peaks.
 
 mod accumulator;
@@ -53,6 +53,9 @@ impl Default for TonalConfig {
         }
     }
 }
+
+/// Block length of the modulation track, seconds.
+const MODULATION_BLOCK_SECS: f64 = 4.0;
 
 /// Shortest span analysed, seconds: less than this gives nulls.
 pub const MIN_SECS: f64 = 2.0;
@@ -129,7 +132,7 @@ pub struct KeySegment {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Modulation {
-    /// Window length used, seconds.
+    /// Shortest key region the track is tuned to report, seconds.
     pub window_secs: Option<f64>,
     pub segments: Vec<KeySegment>,
     /// Times (seconds) where the key changes.
@@ -437,7 +440,11 @@ fn tension_curve(tonnetz: &[[f64; 6]], active: &[bool]) -> Vec<f32> {
         .collect()
 }
 
-/// Key per window with hysteresis towards the global key, merged into segments.
+/// Key over time: per-block (~4 s) key scores, and the key path maximising the summed
+/// scores minus a penalty per key change (Viterbi over the 24 keys). The penalty is
+/// `0.1` per block of the window length, so a different key must hold out for roughly a
+/// window (~24 s) of clearly better fit to open a segment; a block straddling a change
+/// goes to whichever side fits it better.
 fn modulation(
     treble: &[[f64; 12]],
     bass: &[[f64; 12]],
@@ -454,88 +461,73 @@ fn modulation(
     } else {
         24.0
     };
-    let win = ((win_secs * fr).round() as usize).max(1);
-    let hop = (win / 3).max(1);
-    // Window starts: every hop, the last one aligned to the end.
-    let mut starts: Vec<usize> = Vec::new();
-    if n >= win + win / 2 {
-        let mut s = 0;
-        while s + win <= n {
-            starts.push(s);
-            s += hop;
-        }
-        if let Some(&last) = starts.last() {
-            if last + win < n {
-                starts.push(n - win);
-            }
-        }
-    }
-    let mut labels: Vec<(Key, f64)> = Vec::new();
-    for &s in &starts {
-        let t = mean_profile(treble, active, s..s + win);
-        let b = mean_profile(bass, active, s..s + win);
-        let sc = keyfind::key_scores(&t, &b);
-        let (b1, b2) = keyfind::best_two(&sc);
-        let gi = global.index();
-        // Hysteresis: stay in the global key unless another beats it clearly.
-        let pick = if sc[b1] - sc[gi] < 0.03 { gi } else { b1 };
-        let other = if pick == b1 { b2 } else { b1 };
-        labels.push((
-            Key::from_index(pick as u8),
-            keyfind::confidence(sc[pick], sc[other].min(sc[pick])),
-        ));
-    }
-    // A lone window differing from equal neighbours is noise.
-    for i in 1..labels.len().saturating_sub(1) {
-        if labels[i - 1].0 == labels[i + 1].0 && labels[i].0 != labels[i - 1].0 {
-            labels[i].0 = labels[i - 1].0;
-        }
-    }
-    let mut segments: Vec<KeySegment> = Vec::new();
-    if labels.is_empty() {
-        segments.push(KeySegment {
-            start: time0,
-            end: time0 + dur,
-            key: global.name(),
-            camelot: global.camelot_code(),
-            confidence: None,
-        });
-    } else {
-        let centre = |i: usize| (starts[i] as f64 + win as f64 / 2.0) / fr;
-        let mut confs: Vec<f64> = Vec::new();
-        for (i, &(k, c)) in labels.iter().enumerate() {
-            let seg_end = if i + 1 < labels.len() {
-                0.5 * (centre(i) + centre(i + 1))
+    let block = ((MODULATION_BLOCK_SECS * fr).round() as usize).max(1);
+    let n_blocks = n.div_ceil(block);
+    let penalty = 0.1 * win_secs / MODULATION_BLOCK_SECS;
+    let scores: Vec<[f64; 24]> = (0..n_blocks)
+        .map(|b| {
+            let r = b * block..((b + 1) * block).min(n);
+            let t = mean_profile(treble, active, r.clone());
+            let bs = mean_profile(bass, active, r);
+            keyfind::key_scores(&t, &bs)
+        })
+        .collect();
+    // Viterbi with a uniform change penalty; ties favour the global key.
+    let gi = global.index();
+    let mut acc: [f64; 24] = scores[0];
+    acc[gi] += 1e-9;
+    let mut back: Vec<[u8; 24]> = vec![[0; 24]; n_blocks];
+    for b in 1..n_blocks {
+        let (bi, bv) =
+            acc.iter().enumerate().fold(
+                (gi, f64::NEG_INFINITY),
+                |m, (i, &v)| if v > m.1 { (i, v) } else { m },
+            );
+        let mut next = [0.0; 24];
+        for k in 0..24 {
+            let (from, v) = if acc[k] >= bv - penalty {
+                (k, acc[k])
             } else {
-                dur
+                (bi, bv - penalty)
             };
-            match segments.last_mut() {
-                Some(last) if last.key == k.name() => {
-                    last.end = time0 + seg_end;
-                    confs.push(c);
-                }
-                _ => {
-                    if let Some(last) = segments.last_mut() {
-                        last.confidence = finite(confs.iter().sum::<f64>() / confs.len() as f64);
-                    }
-                    confs.clear();
-                    confs.push(c);
-                    let seg_start = segments.last().map_or(time0, |s| s.end);
-                    segments.push(KeySegment {
-                        start: seg_start,
-                        end: time0 + seg_end,
-                        key: k.name(),
-                        camelot: k.camelot_code(),
-                        confidence: None,
-                    });
-                }
-            }
+            next[k] = v + scores[b][k];
+            back[b][k] = from as u8;
         }
-        if let Some(last) = segments.last_mut() {
-            if !confs.is_empty() {
-                last.confidence = finite(confs.iter().sum::<f64>() / confs.len() as f64);
-            }
+        acc = next;
+    }
+    let mut state = (0..24)
+        .max_by(|&a, &b| acc[a].total_cmp(&acc[b]).then((b == gi).cmp(&(a == gi))))
+        .unwrap_or(gi);
+    let mut path = vec![0usize; n_blocks];
+    for b in (0..n_blocks).rev() {
+        path[b] = state;
+        state = usize::from(back[b][state]);
+    }
+    // Merge into segments; each segment's confidence from its own mean chroma.
+    let mut segments: Vec<KeySegment> = Vec::new();
+    let mut b = 0;
+    while b < n_blocks {
+        let mut e = b + 1;
+        while e < n_blocks && path[e] == path[b] {
+            e += 1;
         }
+        let frames = b * block..(e * block).min(n);
+        let t = mean_profile(treble, active, frames.clone());
+        let bs = mean_profile(bass, active, frames.clone());
+        let sc = keyfind::key_scores(&t, &bs);
+        let k = Key::from_index(path[b] as u8);
+        let other = (0..24)
+            .filter(|&i| i != path[b])
+            .map(|i| sc[i])
+            .fold(f64::NEG_INFINITY, f64::max);
+        segments.push(KeySegment {
+            start: time0 + frames.start as f64 / fr,
+            end: time0 + frames.end as f64 / fr,
+            key: k.name(),
+            camelot: k.camelot_code(),
+            confidence: finite(keyfind::confidence(sc[path[b]], other.min(sc[path[b]]))),
+        });
+        b = e;
     }
     let in_global: f64 = segments
         .iter()
@@ -543,10 +535,10 @@ fn modulation(
         .map(|s| s.end - s.start)
         .sum();
     Modulation {
-        window_secs: Some(win as f64 / fr),
+        window_secs: Some(win_secs),
         change_times: segments.iter().skip(1).map(|s| s.start).collect(),
         key_stability: if dur > 0.0 {
-            finite((in_global / dur).clamp(0.0, 1.0))
+            finite((in_global / dur).clamp(0.0, 1.0) + 0.0)
         } else {
             None
         },
