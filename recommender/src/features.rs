@@ -142,8 +142,16 @@ fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(v, |v, k| v.get(k))
 }
 
+/// Larger magnitudes are treated as missing: no audio feature comes near, and squaring
+/// them in the scaler could overflow.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+fn sane(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_MAGNITUDE
+}
+
 fn finite(v: Option<&Value>) -> Option<f64> {
-    v.and_then(Value::as_f64).filter(|x| x.is_finite())
+    v.and_then(Value::as_f64).filter(|x| sane(*x))
 }
 
 fn text(v: Option<&Value>) -> Option<String> {
@@ -155,7 +163,7 @@ fn text(v: Option<&Value>) -> Option<String> {
 
 impl TrackFeatures {
     /// Reads a report (ours or the seed's) from parsed JSON. Missing, `null`, non-numeric
-    /// or non-finite values become `None`; the key comes from `analysis.tonal.key`, else
+    /// or absurd (beyond +-[`MAX_MAGNITUDE`]) values become `None`; the key comes from `analysis.tonal.key`, else
     /// `analysis.tonal.camelot`.
     ///
     /// # Errors
@@ -219,7 +227,8 @@ impl TrackFeatures {
         }
     }
 
-    /// Sets a column by name; `None` or a non-finite value marks it missing. The key
+    /// Sets a column by name; `None`, a non-finite or an absurd value (beyond
+    /// +-[`MAX_MAGNITUDE`]) marks it missing. The key
     /// columns are set through [`TrackFeatures::key`] instead.
     ///
     /// # Errors
@@ -228,7 +237,7 @@ impl TrackFeatures {
         let i = column_index(name)
             .filter(|&i| matches!(COLUMNS[i].source, Source::Number(_)))
             .ok_or_else(|| Error::UnknownColumn(name.to_string()))?;
-        self.values[i] = value.filter(|x| x.is_finite());
+        self.values[i] = value.filter(|x| sane(*x));
         Ok(())
     }
 
@@ -296,6 +305,8 @@ mod tests {
         let mut f = TrackFeatures::default();
         assert!(f.set("key_root", Some(1.0)).is_err());
         f.set("lufs", Some(f64::NAN)).unwrap();
+        assert_eq!(f.get("lufs").unwrap(), None);
+        f.set("lufs", Some(1e300)).unwrap();
         assert_eq!(f.get("lufs").unwrap(), None);
         f.set("lufs", Some(-9.0)).unwrap();
         assert_eq!(f.get("lufs").unwrap(), Some(-9.0));

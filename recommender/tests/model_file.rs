@@ -144,11 +144,19 @@ fn seed_format_reports_with_missing_fields_train() {
         "analysis": {"rhythm": {"tempo_bpm_global": 64.0}, "tonal": {"key": "G# major"},
                      "mood": {"energy": 0.7}}}"#,
     );
+    // Absurd numbers count as missing rather than overflowing the scaler.
+    write(
+        d,
+        "f.json",
+        r#"{"metadata": {"path": "/m/f.mp3"},
+        "analysis": {"dynamics": {"lufs": 1e300, "crest_factor": -1e308}}}"#,
+    );
     let data = Dataset::from_dir(d).unwrap();
-    assert_eq!(data.len(), 5, "{:?}", data.skipped);
+    assert_eq!(data.len(), 6, "{:?}", data.skipped);
     assert!(data.skipped.is_empty());
     let model = Model::train(&data, &TrainOptions::default()).unwrap();
-    assert_eq!(model.len(), 5);
+    assert_eq!(model.len(), 6);
+    assert!(Model::from_json(&model.to_json()).is_ok());
     let a = model.track_by_path("/m/a.mp3").unwrap();
     assert_eq!(model.tracks[a].camelot.as_deref(), Some("3B"));
     assert_eq!(model.tracks[a].duration, Some(301.5));
