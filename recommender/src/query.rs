@@ -381,9 +381,8 @@ impl Model {
     /// Ranks the library against `seed` with the DJ rules and returns up to
     /// `opts.count` suggestions, best first. Deterministic: ties go to the lower index.
     ///
-    /// Exact search: one pass over every track (a 15-float dot product each, after the
-    /// tempo window has discarded most), then a greedy re-rank of the best few for
-    /// variety.
+    /// Exact search over every track inside the tempo windows (and every track without a
+    /// tempo), then a greedy re-rank of the best few for variety.
     ///
     /// # Errors
     /// [`Error::NoSuchTrack`] for a bad seed index; [`Error::InvalidOption`] for a zero
