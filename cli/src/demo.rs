@@ -107,6 +107,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         args.dir.display(),
         args.dir.join("*.wav").display()
     );
+    crate::recommend::demo_suggestions(&args.dir)?;
     Ok(if summary.failed > 0 {
         ExitCode::FAILURE
     } else {

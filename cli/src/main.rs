@@ -15,6 +15,9 @@ mod batch;
 mod bench;
 mod demo;
 mod files;
+mod library;
+mod recommend;
+mod train;
 
 use aidj_analysis::AnalysisConfig;
 use anyhow::{bail, Result};
@@ -27,7 +30,7 @@ use std::process::ExitCode;
 #[command(
     name = "aidj",
     version,
-    about = "AI DJ: analyse a music library for DJing"
+    about = "AI DJ: analyse a music library for DJing and suggest what to play next"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,6 +45,12 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Measure analysis speed (x real time per stage) on generated audio or given files.
     Bench(bench::BenchArgs),
+    /// Train the recommender on analysis reports (analysing audio that has none).
+    Train(train::TrainArgs),
+    /// Suggest what to play next, with DJ rules and reasons; --chain N builds a set.
+    Recommend(recommend::RecommendArgs),
+    /// List or search a model's tracks; --csv exports them.
+    Library(library::LibraryArgs),
 }
 
 /// Analysis settings shared by the commands that analyse.
@@ -121,6 +130,9 @@ fn main() -> ExitCode {
         Command::Analyze(a) => analyze(a),
         Command::Demo(d) => demo::run(d),
         Command::Bench(b) => bench::run(b),
+        Command::Train(t) => train::run(t),
+        Command::Recommend(r) => recommend::run(r),
+        Command::Library(l) => library::run(l),
     };
     match result {
         Ok(code) => code,
