@@ -50,16 +50,21 @@ pub fn run(a: LibraryArgs) -> Result<ExitCode> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{:>5} {:>7} {:>4} {:<9} {:>6} {:>7}  track",
-        "#", "BPM", "cam", "key", "energy", "cluster"
+        "#",
+        "BPM",
+        "cam",
+        "key",
+        "energy",
+        "cluster"
     );
     for &i in &hits {
         let t = &model.tracks[i];
-        println!(
+        outln!(
             "{:>5} {:>7} {:>4} {:<9} {:>6} {:>7}  {}",
             i,
             t.bpm.map_or("-".into(), |b| format!("{b:.1}")),
@@ -70,7 +75,7 @@ pub fn run(a: LibraryArgs) -> Result<ExitCode> {
             t.label()
         );
     }
-    println!(
+    outln!(
         "{} of {} tracks; model trained {} ({}, schema {})",
         hits.len(),
         model.len(),

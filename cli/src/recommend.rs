@@ -256,18 +256,18 @@ pub fn run(a: RecommendArgs) -> Result<ExitCode> {
             "mode": if a.chain.is_some() { "chain" } else { "suggestions" },
             "suggestions": suggestions_json(&model, &picks),
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         let what = if a.chain.is_some() {
             "a set starting from"
         } else {
             "after"
         };
-        println!("{what}: {}", seed_line(&model, &input));
+        outln!("{what}: {}", seed_line(&model, &input));
         if picks.is_empty() {
-            println!("nothing fits: try a wider --bpm-window, or drop --strict-key");
+            outln!("nothing fits: try a wider --bpm-window, or drop --strict-key");
         }
-        print!("{}", suggestions_text(&model, &picks));
+        out!("{}", suggestions_text(&model, &picks));
     }
     if let Some(m) = &a.m3u {
         let mut list: Vec<&aidj_recommender::Track> = Vec::new();
@@ -297,25 +297,25 @@ pub fn demo_suggestions(dir: &Path) -> Result<()> {
     };
     let model = Model::train(&data, &opts)?;
     files::write_atomic(&path, model.to_json().as_bytes(), true)?;
-    println!(
+    outln!(
         "\n== recommender: trained on the demo library ({})",
         path.display()
     );
-    print!("{}", evaluation(&model, data.skipped.len()));
+    out!("{}", evaluation(&model, data.skipped.len()));
     let q = QueryOptions {
         count: 3,
         ..QueryOptions::default()
     };
     for i in 0..model.len().min(3) {
-        println!("\nafter {}:", describe(&model, i));
+        outln!("\nafter {}:", describe(&model, i));
         let s = model.recommend(Seed::Track(i), &q)?;
         if s.is_empty() {
-            println!("  nothing within the tempo window");
+            outln!("  nothing within the tempo window");
         }
-        print!("{}", suggestions_text(&model, &s));
+        out!("{}", suggestions_text(&model, &s));
     }
     if let Some(t) = model.tracks.first() {
-        println!(
+        outln!(
             "\ntry: aidj recommend --model {} {:?} --chain 5",
             path.display(),
             t.title.as_deref().unwrap_or(&t.path)

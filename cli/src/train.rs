@@ -69,9 +69,9 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         ..TrainOptions::default()
     };
     let model = Model::train(&data, &opts)?;
-    print!("{}", evaluation(&model, data.skipped.len()));
+    out!("{}", evaluation(&model, data.skipped.len()));
     files::write_atomic(&a.model_out, model.to_json().as_bytes(), a.overwrite)?;
-    println!("model: {} ({} tracks)", a.model_out.display(), model.len());
+    outln!("model: {} ({} tracks)", a.model_out.display(), model.len());
     Ok(if failed > 0 {
         ExitCode::FAILURE
     } else {

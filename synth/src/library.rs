@@ -4,7 +4,7 @@ use crate::arrangement::{variation, MAJOR_PROGRESSIONS, MINOR_PROGRESSIONS};
 use crate::rng::hash_str;
 use crate::spec::{Groove, StereoImage, TrackSpec, KEY_NAMES};
 
-/// A varied 8-track demo library, 31-47 s each, all stereo (`Wide`, one `Mono`):
+/// A varied 12-track demo library, 30-47 s each, all stereo (`Wide`, one `Mono`):
 ///
 /// | # | title | BPM | key | groove | notes |
 /// |---|-------|-----|-----|--------|-------|
@@ -16,10 +16,14 @@ use crate::spec::{Groove, StereoImage, TrackSpec, KEY_NAMES};
 /// | 6 | Night Runner | 174 | D minor | HalfTimeFeel | 32 bars (has a breakdown) |
 /// | 7 | Velvet Static | 100 | A# major | Breakbeat | Mono, swing 1.7 (8ths), 16 bars |
 /// | 8 | Harbour Lights | 110 | D# major | Sparse | first downbeat at 0.25 s, 16 bars |
+/// | 9 | Tidal Echo | 124 | E minor | FourOnTheFloor | 16 bars |
+/// | 10 | Amber Steps | 120 | C major | FourOnTheFloor | 16 bars |
+/// | 11 | Low Orbit | 87 | C minor | HipHop | 16 bars |
+/// | 12 | Copper Line | 127 | C# minor | FourOnTheFloor | 16 bars |
 pub fn demo_library() -> Vec<TrackSpec> {
     use Groove::*;
     // (title, bpm, key root, minor, groove, bars, side gain)
-    let table: [(&str, f64, u8, bool, Groove, u32, f32); 8] = [
+    let table: [(&str, f64, u8, bool, Groove, u32, f32); 12] = [
         ("Neon Tide", 122.0, 9, true, FourOnTheFloor, 24, 0.3),
         ("Glass Harbour", 85.0, 5, true, HipHop, 16, 0.25),
         ("Concrete Bloom", 126.0, 6, true, FourOnTheFloor, 24, 0.35),
@@ -28,6 +32,12 @@ pub fn demo_library() -> Vec<TrackSpec> {
         ("Night Runner", 174.0, 2, true, HalfTimeFeel, 32, 0.3),
         ("Velvet Static", 100.0, 10, false, Breakbeat, 16, 0.0),
         ("Harbour Lights", 110.0, 3, false, Sparse, 16, 0.2),
+        // Harmonic and tempo neighbours of the first tracks, so the demo's recommender has
+        // good moves to find: 9A next to 8A, 8B relative to 8A, 5A next to 4A, 12A next to 11A.
+        ("Tidal Echo", 124.0, 4, true, FourOnTheFloor, 16, 0.3),
+        ("Amber Steps", 120.0, 0, false, FourOnTheFloor, 16, 0.3),
+        ("Low Orbit", 87.0, 0, true, HipHop, 16, 0.25),
+        ("Copper Line", 127.0, 1, true, FourOnTheFloor, 16, 0.35),
     ];
     table
         .iter()
@@ -40,7 +50,7 @@ pub fn demo_library() -> Vec<TrackSpec> {
             match title {
                 // Seed chosen so the boom-bap kick is 1, "and" of 2, "and" of 3 (variant 1)
                 // with a harmonic-minor i-iv-V-i over a tonic pedal.
-                "Glass Harbour" => s.seed = 3,
+                "Glass Harbour" | "Low Orbit" => s.seed = 3,
                 "Solar Drift" => s.tuning_cents = 30.0,
                 "Velvet Static" => {
                     s.stereo = StereoImage::Mono;
