@@ -232,7 +232,10 @@ pub fn structure(downbeats: &[f64], bar: f64, s: &FrameSignals) -> Structure {
     let pre = &s.energy_db[..d0.saturating_sub(2).min(n)];
     let silent_before = pre.iter().all(|&e| e < loud - 30.0);
     if silent_before {
-        nov[0] = nov.iter().copied().fold(0.0, f64::max);
+        // Tracks are produced in phrases counted from their first downbeat: on a short track
+        // that anchor outweighs one later change; a long track's consistent changes still win
+        // (a pickup bar or a 4-bar intro).
+        nov[0] = 2.0 * nov.iter().copied().fold(0.0, f64::max);
     }
     let o8 = best_offset(&nov, 8, &(0..8).collect::<Vec<_>>());
     let o16 = best_offset(&nov, 16, &[o8, o8 + 8]);
