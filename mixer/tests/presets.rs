@@ -9,8 +9,9 @@ fn dir() -> PathBuf {
 }
 
 fn load(name: &str) -> TransitionPreset {
-    let text = std::fs::read_to_string(dir().join(format!("{name}.json"))).unwrap();
-    TransitionPreset::from_json(&text).unwrap()
+    let text =
+        std::fs::read_to_string(dir().join(format!("{name}.json"))).expect("preset file readable");
+    TransitionPreset::from_json(&text).expect("valid preset")
 }
 
 #[test]
