@@ -75,6 +75,13 @@ impl<const N: usize> Echo<N> {
         self.delay.snap();
     }
 
+    /// Jump the ramps to their targets, keeping the delay line.
+    pub fn snap(&mut self) {
+        self.send.snap();
+        self.feedback.snap();
+        self.delay.snap();
+    }
+
     /// Delay in samples for `beats` at `bpm`, clamped to the line.
     pub fn delay_samples(&self, beats: f64, bpm: f64) -> f64 {
         let bpm = if bpm.is_finite() && bpm > 0.0 {

@@ -216,9 +216,15 @@ impl Deck {
     }
 
     fn reset(&mut self) {
+        self.echo.reset();
+        self.snap();
+    }
+
+    /// Jump every ramp to its target (the filters' state is cleared, the echo line kept).
+    fn snap(&mut self) {
         self.eq.reset();
         self.filter.reset();
-        self.echo.reset();
+        self.echo.snap();
         self.trim.snap();
         self.fader.snap();
         self.xfade.snap();
@@ -247,6 +253,7 @@ pub struct Mixer {
     sample_index: u64,
     clock: BeatClock,
     state: Option<TransitionState>,
+    fresh: bool,
     /// Per-deck meters of the last `process` call.
     pub meters: [DeckMeter; 2],
     /// Non-finite input samples replaced by 0 since `reset`.
@@ -266,6 +273,7 @@ impl Mixer {
             sample_index: 0,
             clock: BeatClock::new(120.0, transition::BEATS_PER_BAR, sample_rate),
             state: None,
+            fresh: true,
             meters: [DeckMeter::default(); 2],
             non_finite_inputs: 0,
         };
@@ -289,14 +297,16 @@ impl Mixer {
     }
 
     /// Clear all state: filters, echoes, the sample counter and beat clock (sample 0 = beat
-    /// 0), meters and counters. Ramps jump to their targets; the next `process` starts with a
-    /// control tick.
+    /// 0), meters and counters. The next `process` starts with a control tick whose parameters
+    /// apply at once (no ramps from the previous values). Clears the echo lines, a loop over
+    /// their length: call it from the audio thread only when a glitch is acceptable anyway.
     pub fn reset(&mut self) {
         self.decks.iter_mut().for_each(Deck::reset);
         self.bypass.snap();
         self.sample_index = 0;
         self.clock = BeatClock::new(self.clock.bpm, transition::BEATS_PER_BAR, self.sample_rate);
         self.state = None;
+        self.fresh = true;
         self.meters = [DeckMeter::default(); 2];
         self.non_finite_inputs = 0;
     }
@@ -379,6 +389,13 @@ impl Mixer {
         }
         self.bypass
             .set_target(if params.bypass { 1.0 } else { 0.0 });
+        if self.fresh {
+            // The first tick after a reset applies the params at once: no fade-in from
+            // defaults.
+            self.fresh = false;
+            self.decks.iter_mut().for_each(Deck::snap);
+            self.bypass.snap();
+        }
     }
 
     #[inline]
