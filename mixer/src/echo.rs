@@ -6,7 +6,9 @@
 //! darker, as on a DJM echo. The block returns the wet signal only: the mixer adds it after the
 //! crossfader so the tail rings out after the deck is faded out.
 //!
-//! Send, feedback and delay move through linear ramps (10 ms, 10 ms, 50 ms).
+//! Send, feedback and delay move through linear ramps (10 ms, 10 ms, 50 ms). When the send is
+//! closed and the whole line holds zeros (the tail has died out), `tick` skips the work: the
+//! output is exactly zero either way.
 
 use crate::smoother::LinearSmoother;
 use crate::svf::flush;
@@ -30,6 +32,8 @@ pub struct Echo<const N: usize> {
     send: LinearSmoother,
     feedback: LinearSmoother,
     delay: LinearSmoother,
+    /// Consecutive all-zero writes; once it covers the whole line, the line is silent.
+    silent_run: usize,
 }
 
 impl<const N: usize> Echo<N> {
@@ -44,6 +48,7 @@ impl<const N: usize> Echo<N> {
             send: LinearSmoother::new(0.0, 1),
             feedback: LinearSmoother::new(0.0, 1),
             delay: LinearSmoother::new(1.0, 1),
+            silent_run: 0,
         };
         e.set_sample_rate(sample_rate);
         e
@@ -70,6 +75,7 @@ impl<const N: usize> Echo<N> {
         self.buf.iter_mut().for_each(|f| *f = [0.0; N]);
         self.write = 0;
         self.lp = [0.0; N];
+        self.silent_run = self.buf.len();
         self.send.snap();
         self.feedback.snap();
         self.delay.snap();
@@ -121,12 +127,23 @@ impl<const N: usize> Echo<N> {
         if len < 4 {
             return [0.0; N];
         }
-        // Read position `write - d`, split into integer and fraction.
+        if send == 0.0 && self.silent_run >= len {
+            // The whole line holds zeros and nothing is fed: the output is exactly zero
+            // wherever the pointers are, so skip the work.
+            self.lp = [0.0; N];
+            return [0.0; N];
+        }
+        // Read position `write - d`, split into integer and fraction; `d <= len - 3` (set by
+        // `set`), so one conditional wrap is enough (no integer division per sample).
         let di = d.floor();
         let frac = d - di;
-        let di = di as usize;
-        let i0 = (self.write + len - di % len) % len;
-        let i1 = (i0 + len - 1) % len;
+        let di = (di as usize).min(len - 3);
+        let i0 = if self.write >= di {
+            self.write - di
+        } else {
+            self.write + len - di
+        };
+        let i1 = if i0 == 0 { len - 1 } else { i0 - 1 };
         let a = self.buf.get(i0).copied().unwrap_or([0.0; N]);
         let b = self.buf.get(i1).copied().unwrap_or([0.0; N]);
         let mut y = [0.0f64; N];
@@ -146,8 +163,34 @@ impl<const N: usize> Echo<N> {
         if let Some(slot) = self.buf.get_mut(self.write) {
             *slot = w;
         }
-        self.write = (self.write + 1) % len;
+        if w.iter().all(|v| *v == 0.0) {
+            self.silent_run = self.silent_run.saturating_add(1);
+        } else {
+            self.silent_run = 0;
+        }
+        self.write += 1;
+        if self.write >= len {
+            self.write = 0;
+        }
         y
+    }
+
+    /// Process `N` channels in place: each sample is fed in and replaced by the wet output.
+    pub fn process(&mut self, channels: [&mut [f32]; N]) {
+        let mut channels = channels;
+        let len = channels.iter().map(|c| c.len()).min().unwrap_or(0);
+        for i in 0..len {
+            let mut x = [0.0f64; N];
+            for (xi, c) in x.iter_mut().zip(channels.iter()) {
+                *xi = f64::from(c.get(i).copied().unwrap_or(0.0));
+            }
+            let y = self.tick(x);
+            for (yi, c) in y.iter().zip(channels.iter_mut()) {
+                if let Some(s) = c.get_mut(i) {
+                    *s = *yi as f32;
+                }
+            }
+        }
     }
 }
 
@@ -182,5 +225,53 @@ mod tests {
                 .fold(0.0f64, |m, v| m.max(v.abs()));
             assert!(peak2 < 0.5 && peak2 > 0.05, "{peak2}");
         }
+    }
+
+    #[test]
+    fn wakes_up_after_the_silent_skip() {
+        // Feed, close the send, wait until the line is silent (skip engaged), then an impulse
+        // still comes back exactly one delay later.
+        let fs = 22_050.0;
+        let mut e = Echo::<1>::new(fs);
+        e.set(1.0, 0.0, 100.0);
+        e.reset();
+        for i in 0..500 {
+            e.tick([(i as f64 * 0.3).sin()]);
+        }
+        e.set_send(0.0);
+        for _ in 0..(5 * fs as usize) {
+            assert!(e.tick([0.7])[0].abs() < 1.0);
+        }
+        assert!(e.silent_run >= e.buf.len());
+        assert_eq!(e.tick([0.7]), [0.0]);
+        e.set(1.0, 0.0, 100.0);
+        for _ in 0..1000 {
+            assert_eq!(e.tick([0.0]), [0.0]);
+        }
+        let out: Vec<f64> = (0..300)
+            .map(|i| e.tick([if i == 0 { 1.0 } else { 0.0 }])[0])
+            .collect();
+        assert_eq!(out[100], 1.0);
+        assert!(out.iter().enumerate().all(|(i, v)| i == 100 || *v == 0.0));
+    }
+
+    #[test]
+    fn process_in_place_matches_tick() {
+        let fs = 48_000.0;
+        let mut a = Echo::<2>::new(fs);
+        let mut b = Echo::<2>::new(fs);
+        for e in [&mut a, &mut b] {
+            e.set(0.8, 0.6, 123.4);
+            e.reset();
+        }
+        let mut l: Vec<f32> = (0..1000).map(|i| (i as f32 * 0.1).sin()).collect();
+        let mut r = l.clone();
+        let want: Vec<f32> = l
+            .iter()
+            .map(|&x| b.tick([f64::from(x); 2])[0] as f32)
+            .collect();
+        a.process([&mut l, &mut r]);
+        assert_eq!(l, want);
+        assert_eq!(r, want);
     }
 }

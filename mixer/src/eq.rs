@@ -34,7 +34,7 @@
 //! so its state is warm when the crossfade starts.
 
 use crate::smoother::LinearSmoother;
-use crate::svf::{prewarp, Svf, SvfCoefs};
+use crate::svf::{prewarp, Svf, SvfCoefs, FLUSH_INTERVAL};
 
 /// Low/mid crossover frequency in Hz.
 pub const LOW_CROSSOVER_HZ: f64 = 250.0;
@@ -90,6 +90,12 @@ impl<const N: usize> Crossover<N> {
         }
     }
 
+    fn flush(&mut self) {
+        self.first.flush_state();
+        self.lp.iter_mut().for_each(Svf::flush_state);
+        self.hp.iter_mut().for_each(Svf::flush_state);
+    }
+
     fn reset(&mut self) {
         self.first.reset();
         self.lp.iter_mut().for_each(Svf::reset);
@@ -137,6 +143,11 @@ impl<const N: usize> Allpass4<N> {
         self.s2.reset();
     }
 
+    fn flush(&mut self) {
+        self.s1.flush_state();
+        self.s2.flush_state();
+    }
+
     #[inline]
     fn tick(&mut self, x: [f64; N]) -> [f64; N] {
         self.s2.allpass(&self.c2, self.s1.allpass(&self.c1, x))
@@ -153,6 +164,7 @@ pub struct Isolator<const N: usize> {
     comp: Allpass4<N>,
     gains: [LinearSmoother; 3],
     wet: LinearSmoother,
+    flush_countdown: u32,
 }
 
 impl<const N: usize> Isolator<N> {
@@ -165,6 +177,7 @@ impl<const N: usize> Isolator<N> {
             comp: Allpass4::new(HIGH_CROSSOVER_HZ, sample_rate),
             gains: [LinearSmoother::new(1.0, 1); 3],
             wet: LinearSmoother::new(0.0, 1),
+            flush_countdown: FLUSH_INTERVAL,
         };
         eq.set_sample_rate(sample_rate);
         eq
@@ -188,6 +201,7 @@ impl<const N: usize> Isolator<N> {
         self.low.reset();
         self.high.reset();
         self.comp.reset();
+        self.flush_countdown = FLUSH_INTERVAL;
         self.gains.iter_mut().for_each(LinearSmoother::snap);
         let unity = self.gains.iter().all(|g| g.value() == 1.0);
         self.wet.set_immediate(if unity { 0.0 } else { 1.0 });
@@ -218,6 +232,13 @@ impl<const N: usize> Isolator<N> {
     /// The isolator output without the bypass logic (for tests of the crossover network).
     #[inline]
     pub(crate) fn bands(&mut self, x: [f64; N]) -> ([f64; N], [f64; N], [f64; N]) {
+        self.flush_countdown -= 1;
+        if self.flush_countdown == 0 {
+            self.flush_countdown = FLUSH_INTERVAL;
+            self.low.flush();
+            self.high.flush();
+            self.comp.flush();
+        }
         let (lo, rest) = self.low.split(x);
         let (mid, hi) = self.high.split(rest);
         (self.comp.tick(lo), mid, hi)
@@ -324,7 +345,7 @@ mod tests {
 
     #[test]
     fn kill_depth_and_boost_at_band_centres() {
-        for fs in [44_100.0, 48_000.0, 96_000.0] {
+        for fs in [22_050.0, 44_100.0, 48_000.0, 96_000.0, 192_000.0] {
             for (band, f) in [(0usize, 60.0), (1, 800.0), (2, 8000.0)] {
                 let mut knobs = [0.5f32; 3];
                 knobs[band] = 0.0;

@@ -47,7 +47,8 @@ pub const BUTTERWORTH_Q: f64 = std::f64::consts::FRAC_1_SQRT_2;
 pub const RESONANCE_RAMP: f32 = 0.25;
 /// Highest corner, as a fraction of the sample rate.
 pub const MAX_CORNER_RATIO: f64 = 0.45;
-/// Samples between coefficient updates while the knob moves.
+/// Samples between coefficient updates while the knob moves (and between state flushes,
+/// see [`crate::svf::FLUSH_INTERVAL`]).
 pub const COEF_INTERVAL: u32 = 16;
 /// Knob ramp time, ms.
 pub const KNOB_RAMP_MS: f64 = 20.0;
@@ -217,6 +218,8 @@ impl<const N: usize> DjFilter<N> {
             if v != self.coef_knob {
                 self.update_coefs(v);
             }
+            self.lp.flush_state();
+            self.hp.flush_state();
             self.countdown = COEF_INTERVAL;
         }
         self.countdown -= 1;
@@ -293,7 +296,7 @@ mod tests {
     #[test]
     fn minus_3db_corners_match_the_display() {
         // The -3 dB point lies between 0.9 fc and 1.1 fc: the response crosses -3 dB there.
-        for fs in [44_100.0, 48_000.0, 96_000.0] {
+        for fs in [22_050.0, 44_100.0, 48_000.0, 192_000.0] {
             for v in [-0.9f32, -0.6, -0.3, 0.3, 0.6, 0.9] {
                 let fc = f64::from(filter_cutoff_hz(v));
                 let mut f = DjFilter::<1>::new(fs);

@@ -9,8 +9,8 @@
 //! high-pass `x - k v1 - v2`, all-pass `x - 2 k v1`.
 //!
 //! The state is `f64` and `N` lanes wide (a stereo pair is one `Svf<2>`, which the compiler
-//! turns into one SIMD register). State values below `1e-20` are flushed to zero so decaying
-//! tails never reach denormals. Coefficients may change every sample without blowing up (the
+//! turns into one SIMD register). State values below `1e-20` are flushed to zero every
+//! [`FLUSH_INTERVAL`] samples so decaying tails never reach denormals. Coefficients may change every sample without blowing up (the
 //! TPT structure stays stable under modulation).
 
 use std::f64::consts::PI;
@@ -24,6 +24,9 @@ pub(crate) fn flush(v: f64) -> f64 {
         v
     }
 }
+
+/// Samples between state flushes (see [`Svf::flush_state`]).
+pub const FLUSH_INTERVAL: u32 = 16;
 
 /// Pre-warped integrator gain `g = tan(pi f / fs)` for a corner `f` Hz at `fs` Hz.
 ///
@@ -90,6 +93,16 @@ impl<const N: usize> Svf<N> {
         *self = Self::default();
     }
 
+    /// Flush state values below `1e-20` to zero. The owners call this every
+    /// [`FLUSH_INTERVAL`] samples: a state that small cannot decay to a denormal (below
+    /// `2.2e-308`) within that many samples, and flushing per sample would cost a third of
+    /// the filter.
+    pub fn flush_state(&mut self) {
+        for v in self.ic1.iter_mut().chain(self.ic2.iter_mut()) {
+            *v = flush(*v);
+        }
+    }
+
     /// One sample through the section; returns band-pass and low-pass.
     #[inline]
     pub fn tick(&mut self, c: &SvfCoefs, x: [f64; N]) -> SvfOut<N> {
@@ -107,8 +120,8 @@ impl<const N: usize> Svf<N> {
             let v3 = xi - *ic2;
             let v1 = c.a1 * *ic1 + c.a2 * v3;
             let v2 = *ic2 + c.a2 * *ic1 + c.a3 * v3;
-            *ic1 = flush(2.0 * v1 - *ic1);
-            *ic2 = flush(2.0 * v2 - *ic2);
+            *ic1 = 2.0 * v1 - *ic1;
+            *ic2 = 2.0 * v2 - *ic2;
             *bp = v1;
             *lp = v2;
         }
