@@ -154,84 +154,45 @@ impl<const N: usize> Allpass4<N> {
     }
 }
 
-/// The isolator EQ over `N` lanes (a deck's stereo pair is `Isolator<2>`); the gains are
-/// shared by all lanes.
+/// The crossover network alone: splits `N` lanes into phase-aligned low, mid and high bands
+/// (`low + mid + high` is an all-pass of the input). The mixer runs both decks' stereo pairs
+/// through one `EqNetwork<4>` (the crossovers are the same for every deck), which lets the CPU
+/// overlap the two decks' filter chains; each deck applies its own [`BandGains`].
 #[derive(Clone, Debug)]
-pub struct Isolator<const N: usize> {
-    sample_rate: f64,
+pub struct EqNetwork<const N: usize> {
     low: Crossover<N>,
     high: Crossover<N>,
     comp: Allpass4<N>,
-    gains: [LinearSmoother; 3],
-    wet: LinearSmoother,
     flush_countdown: u32,
 }
 
-impl<const N: usize> Isolator<N> {
-    /// An isolator at unity (bypassed) for `sample_rate` Hz.
+impl<const N: usize> EqNetwork<N> {
+    /// The network for `sample_rate` Hz, state cleared.
     pub fn new(sample_rate: f64) -> Self {
-        let mut eq = Self {
-            sample_rate,
+        Self {
             low: Crossover::new(LOW_CROSSOVER_HZ, sample_rate),
             high: Crossover::new(HIGH_CROSSOVER_HZ, sample_rate),
             comp: Allpass4::new(HIGH_CROSSOVER_HZ, sample_rate),
-            gains: [LinearSmoother::new(1.0, 1); 3],
-            wet: LinearSmoother::new(0.0, 1),
             flush_countdown: FLUSH_INTERVAL,
-        };
-        eq.set_sample_rate(sample_rate);
-        eq
+        }
     }
 
-    /// Recompute the crossovers and ramp lengths for a new rate, and reset.
+    /// Recompute the crossovers for a new rate (clears the state).
     pub fn set_sample_rate(&mut self, sample_rate: f64) {
-        self.sample_rate = sample_rate;
-        self.low = Crossover::new(LOW_CROSSOVER_HZ, sample_rate);
-        self.high = Crossover::new(HIGH_CROSSOVER_HZ, sample_rate);
-        self.comp = Allpass4::new(HIGH_CROSSOVER_HZ, sample_rate);
-        let g = LinearSmoother::ramp_samples(GAIN_RAMP_MS, sample_rate);
-        self.gains.iter_mut().for_each(|s| s.set_ramp_len(g));
-        self.wet
-            .set_ramp_len(LinearSmoother::ramp_samples(BYPASS_RAMP_MS, sample_rate));
-        self.reset();
+        *self = Self::new(sample_rate);
     }
 
-    /// Clear the filter state and jump every ramp to its target.
+    /// Clear the state.
     pub fn reset(&mut self) {
         self.low.reset();
         self.high.reset();
         self.comp.reset();
         self.flush_countdown = FLUSH_INTERVAL;
-        self.gains.iter_mut().for_each(LinearSmoother::snap);
-        let unity = self.gains.iter().all(|g| g.value() == 1.0);
-        self.wet.set_immediate(if unity { 0.0 } else { 1.0 });
     }
 
-    /// Set the band knobs (`0..1` each, see [`knob_to_gain`]).
-    pub fn set_knobs(&mut self, low: f32, mid: f32, high: f32) {
-        self.set_gains(knob_to_gain(low), knob_to_gain(mid), knob_to_gain(high));
-    }
-
-    /// Set linear band gains (clamped to `0..=2`, i.e. at most +6 dB).
-    pub fn set_gains(&mut self, low: f32, mid: f32, high: f32) {
-        let max = 10f32.powf(BOOST_MAX_DB / 20.0);
-        for (s, g) in self.gains.iter_mut().zip([low, mid, high]) {
-            s.set_target(if g.is_finite() {
-                g.clamp(0.0, max)
-            } else {
-                1.0
-            });
-        }
-    }
-
-    /// True when the EQ currently outputs its input unchanged.
-    pub fn is_bypassed(&self) -> bool {
-        self.wet.value() == 0.0 && self.wet.is_settled()
-    }
-
-    /// The isolator output without the bypass logic (for tests of the crossover network).
+    /// One sample: `(low, mid, high)` per lane.
     #[inline]
-    pub(crate) fn bands(&mut self, x: [f64; N]) -> ([f64; N], [f64; N], [f64; N]) {
+    pub fn bands(&mut self, x: [f64; N]) -> ([f64; N], [f64; N], [f64; N]) {
         self.flush_countdown -= 1;
         if self.flush_countdown == 0 {
             self.flush_countdown = FLUSH_INTERVAL;
@@ -243,10 +204,75 @@ impl<const N: usize> Isolator<N> {
         let (mid, hi) = self.high.split(rest);
         (self.comp.tick(lo), mid, hi)
     }
+}
 
-    /// One sample (all lanes).
+/// The band gains of one isolator (shared by its lanes), with their ramps and the exact
+/// bypass crossfade.
+#[derive(Clone, Debug)]
+pub struct BandGains {
+    gains: [LinearSmoother; 3],
+    wet: LinearSmoother,
+}
+
+impl BandGains {
+    /// Unity gains (bypassed) for `sample_rate` Hz.
+    pub fn new(sample_rate: f64) -> Self {
+        let mut g = Self {
+            gains: [LinearSmoother::new(1.0, 1); 3],
+            wet: LinearSmoother::new(0.0, 1),
+        };
+        g.set_sample_rate(sample_rate);
+        g
+    }
+
+    /// Ramp lengths for a new rate.
+    pub fn set_sample_rate(&mut self, sample_rate: f64) {
+        let g = LinearSmoother::ramp_samples(GAIN_RAMP_MS, sample_rate);
+        self.gains.iter_mut().for_each(|s| s.set_ramp_len(g));
+        self.wet
+            .set_ramp_len(LinearSmoother::ramp_samples(BYPASS_RAMP_MS, sample_rate));
+        self.reset();
+    }
+
+    /// Jump every ramp to its target.
+    pub fn reset(&mut self) {
+        self.gains.iter_mut().for_each(LinearSmoother::snap);
+        let unity = self.gains.iter().all(|g| g.value() == 1.0);
+        self.wet.set_immediate(if unity { 0.0 } else { 1.0 });
+    }
+
+    /// Set the band knobs (`0..1` each, see [`knob_to_gain`]).
+    pub fn set_knobs(&mut self, low: f32, mid: f32, high: f32) {
+        self.set_gains(knob_to_gain(low), knob_to_gain(mid), knob_to_gain(high));
+    }
+
+    /// Set linear band gains (clamped to `0..=2`, i.e. at most +6 dB; NaN gives unity).
+    pub fn set_gains(&mut self, low: f32, mid: f32, high: f32) {
+        let max = 10f32.powf(BOOST_MAX_DB / 20.0);
+        for (s, g) in self.gains.iter_mut().zip([low, mid, high]) {
+            s.set_target(if g.is_finite() {
+                g.clamp(0.0, max)
+            } else {
+                1.0
+            });
+        }
+    }
+
+    /// True when the output currently is the input, unchanged.
+    pub fn is_bypassed(&self) -> bool {
+        self.wet.value() == 0.0 && self.wet.is_settled()
+    }
+
+    /// Advance the ramps one sample and mix the bands of `M` lanes: the dry input `x` when
+    /// bypassed, `gl low + gm mid + gh high` otherwise, crossfaded in between.
     #[inline]
-    pub fn tick(&mut self, x: [f64; N]) -> [f64; N] {
+    pub fn apply<const M: usize>(
+        &mut self,
+        x: [f64; M],
+        lo: [f64; M],
+        mid: [f64; M],
+        hi: [f64; M],
+    ) -> [f64; M] {
         let [gl, gm, gh] = [
             self.gains[0].next_value(),
             self.gains[1].next_value(),
@@ -258,7 +284,6 @@ impl<const N: usize> Isolator<N> {
             && self.gains.iter().all(LinearSmoother::is_settled);
         self.wet.set_target(if unity { 0.0 } else { 1.0 });
         let mix = f64::from(self.wet.next_value());
-        let (lo, mid, hi) = self.bands(x);
         if mix == 0.0 {
             return x;
         }
@@ -274,9 +299,66 @@ impl<const N: usize> Isolator<N> {
         }
         y
     }
+}
 
-    /// Process `N` channels in place (channels shorter than the first are treated as silent
-    /// and left alone where they end).
+/// The isolator EQ over `N` lanes (a deck's stereo pair is `Isolator<2>`); the gains are
+/// shared by all lanes. An [`EqNetwork`] plus [`BandGains`].
+#[derive(Clone, Debug)]
+pub struct Isolator<const N: usize> {
+    net: EqNetwork<N>,
+    gains: BandGains,
+}
+
+impl<const N: usize> Isolator<N> {
+    /// An isolator at unity (bypassed) for `sample_rate` Hz.
+    pub fn new(sample_rate: f64) -> Self {
+        Self {
+            net: EqNetwork::new(sample_rate),
+            gains: BandGains::new(sample_rate),
+        }
+    }
+
+    /// Recompute the crossovers and ramp lengths for a new rate, and reset.
+    pub fn set_sample_rate(&mut self, sample_rate: f64) {
+        self.net.set_sample_rate(sample_rate);
+        self.gains.set_sample_rate(sample_rate);
+    }
+
+    /// Clear the filter state and jump every ramp to its target.
+    pub fn reset(&mut self) {
+        self.net.reset();
+        self.gains.reset();
+    }
+
+    /// Set the band knobs (`0..1` each, see [`knob_to_gain`]).
+    pub fn set_knobs(&mut self, low: f32, mid: f32, high: f32) {
+        self.gains.set_knobs(low, mid, high);
+    }
+
+    /// Set linear band gains (clamped to `0..=2`, i.e. at most +6 dB).
+    pub fn set_gains(&mut self, low: f32, mid: f32, high: f32) {
+        self.gains.set_gains(low, mid, high);
+    }
+
+    /// True when the EQ currently outputs its input unchanged.
+    pub fn is_bypassed(&self) -> bool {
+        self.gains.is_bypassed()
+    }
+
+    /// The band outputs without gains (for tests of the crossover network).
+    #[cfg(test)]
+    pub(crate) fn bands(&mut self, x: [f64; N]) -> ([f64; N], [f64; N], [f64; N]) {
+        self.net.bands(x)
+    }
+
+    /// One sample (all lanes).
+    #[inline]
+    pub fn tick(&mut self, x: [f64; N]) -> [f64; N] {
+        let (lo, mid, hi) = self.net.bands(x);
+        self.gains.apply(x, lo, mid, hi)
+    }
+
+    /// Process `N` channels in place (the shortest channel sets the length).
     pub fn process(&mut self, channels: [&mut [f32]; N]) {
         let mut channels = channels;
         let len = channels.iter().map(|c| c.len()).min().unwrap_or(0);

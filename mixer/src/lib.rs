@@ -69,7 +69,7 @@ pub use transition::{
 };
 
 use echo::Echo;
-use eq::{knob_to_gain, Isolator};
+use eq::{knob_to_gain, BandGains, EqNetwork};
 use filter::DjFilter;
 use smoother::LinearSmoother;
 
@@ -180,7 +180,7 @@ pub struct DeckMeter {
 /// One deck's chain.
 #[derive(Clone, Debug)]
 struct Deck {
-    eq: Isolator<2>,
+    eq: BandGains,
     filter: DjFilter<2>,
     echo: Echo<2>,
     trim: LinearSmoother,
@@ -191,7 +191,7 @@ struct Deck {
 impl Deck {
     fn new(sample_rate: f64) -> Self {
         let mut d = Self {
-            eq: Isolator::new(sample_rate),
+            eq: BandGains::new(sample_rate),
             filter: DjFilter::new(sample_rate),
             echo: Echo::new(sample_rate),
             trim: LinearSmoother::new(1.0, 1),
@@ -230,11 +230,24 @@ impl Deck {
         self.xfade.snap();
     }
 
-    /// One frame: returns (crossfaded channel signal, echo return, channel signal for meters).
+    /// Trim one frame (the first stage, before the shared EQ network).
     #[inline]
-    fn tick(&mut self, x: [f64; 2]) -> ([f64; 2], [f64; 2], [f64; 2]) {
+    fn trim(&mut self, x: [f64; 2]) -> [f64; 2] {
         let trim = f64::from(self.trim.next_value());
-        let y = self.filter.tick(self.eq.tick([x[0] * trim, x[1] * trim]));
+        [x[0] * trim, x[1] * trim]
+    }
+
+    /// The rest of the chain for one trimmed frame `x` and its EQ bands: returns (crossfaded
+    /// channel signal, echo return, channel signal for meters).
+    #[inline]
+    fn tick(
+        &mut self,
+        x: [f64; 2],
+        lo: [f64; 2],
+        mid: [f64; 2],
+        hi: [f64; 2],
+    ) -> ([f64; 2], [f64; 2], [f64; 2]) {
+        let y = self.filter.tick(self.eq.apply(x, lo, mid, hi));
         let fader = f64::from(self.fader.next_value());
         let ch = [y[0] * fader, y[1] * fader];
         let wet = self.echo.tick(ch);
@@ -249,6 +262,8 @@ pub struct Mixer {
     sample_rate: f64,
     max_block: usize,
     decks: [Deck; 2],
+    /// Both decks' crossovers, lanes `[A left, A right, B left, B right]`.
+    eq_net: EqNetwork<4>,
     bypass: LinearSmoother,
     sample_index: u64,
     clock: BeatClock,
@@ -269,6 +284,7 @@ impl Mixer {
             sample_rate,
             max_block,
             decks: [Deck::new(sample_rate), Deck::new(sample_rate)],
+            eq_net: EqNetwork::new(sample_rate),
             bypass: LinearSmoother::new(0.0, 1),
             sample_index: 0,
             clock: BeatClock::new(120.0, transition::BEATS_PER_BAR, sample_rate),
@@ -290,6 +306,7 @@ impl Mixer {
         self.decks
             .iter_mut()
             .for_each(|d| d.set_sample_rate(sample_rate));
+        self.eq_net.set_sample_rate(sample_rate);
         self.bypass
             .set_ramp_len(LinearSmoother::ramp_samples(GAIN_RAMP_MS, sample_rate));
         self.clock.sample_rate = sample_rate;
@@ -302,6 +319,7 @@ impl Mixer {
     /// their length: call it from the audio thread only when a glitch is acceptable anyway.
     pub fn reset(&mut self) {
         self.decks.iter_mut().for_each(Deck::reset);
+        self.eq_net.reset();
         self.bypass.snap();
         self.sample_index = 0;
         self.clock = BeatClock::new(self.clock.bpm, transition::BEATS_PER_BAR, self.sample_rate);
@@ -440,8 +458,11 @@ impl Mixer {
             let a = [self.sanitize(al), self.sanitize(ar)];
             let b = [self.sanitize(bl), self.sanitize(br)];
             let [deck_a, deck_b] = &mut self.decks;
-            let (ya, ea, ma) = deck_a.tick(a);
-            let (yb, eb, mb) = deck_b.tick(b);
+            let ta = deck_a.trim(a);
+            let tb = deck_b.trim(b);
+            let (lo, mid, hi) = self.eq_net.bands([ta[0], ta[1], tb[0], tb[1]]);
+            let (ya, ea, ma) = deck_a.tick(ta, [lo[0], lo[1]], [mid[0], mid[1]], [hi[0], hi[1]]);
+            let (yb, eb, mb) = deck_b.tick(tb, [lo[2], lo[3]], [mid[2], mid[3]], [hi[2], hi[3]]);
             for (d, m) in [ma, mb].iter().enumerate() {
                 for v in m {
                     if let (Some(p), Some(s)) = (peak.get_mut(d), sq.get_mut(d)) {
