@@ -9,7 +9,9 @@
 //! * [`gain`]: trim (`±12` dB), fader taper (`v^2`), crossfader curves (additive, constant
 //!   power, cut, each with a `curve` amount).
 //! * [`eq`]: 3-band isolator, LR8 crossovers at 250 Hz / 2.5 kHz, phase-aligned bands, kill at
-//!   0, +6 dB at 1, bit-exact bypass at unity.
+//!   0, +6 dB at 1, bit-exact bypass at unity. The mixer runs both decks through one 4-lane
+//!   [`eq::EqNetwork`] (same crossovers for every deck; the two decks' filter chains then
+//!   overlap in the CPU) and gives each deck its own [`eq::BandGains`].
 //! * [`filter`]: the one-knob LP/HP filter with a bit-exact centre dead zone.
 //! * [`echo`]: tempo-synced feedback delay (post-fader send; its return skips the crossfader so
 //!   the tail rings out after the deck is faded out).
@@ -26,6 +28,10 @@
 //! 20 ms). Output is therefore bit-identical whatever the block size, as long as the caller
 //! gives the same parameters for the same samples. A parameter change takes effect at the next
 //! tick (at most 16 samples later).
+//!
+//! **Cost**: `cargo bench -p aidj-mixer` (48 kHz stereo, 64-frame blocks, every block busy: a
+//! transition with bass swap, filter sweeps on both decks and echo) measured about 9 us per
+//! block, 0.7% of one core (AMD EPYC, shared).
 //!
 //! **Safety**: non-finite input samples become 0 and are counted in
 //! [`Mixer::non_finite_inputs`]; tiny inputs (< 1e-30) are flushed; filter states flush below
@@ -429,8 +435,11 @@ impl Mixer {
     }
 
     /// Mix one block. All slices should have the same length; the shortest one sets the number
-    /// of frames processed (samples of `out` beyond it are left alone). Never allocates, locks
-    /// or panics.
+    /// of frames processed (samples of `out` beyond it are left alone). Meters are updated
+    /// for this block.
+    ///
+    /// # Panics
+    /// Never; it does not allocate or lock either.
     pub fn process(
         &mut self,
         params: &MixerParams,

@@ -64,6 +64,15 @@ fn unity_mixer_is_bit_exact() {
     }
 }
 
+/// The echo-out transition (bass swap, filter sweep, echo) held at position `p`.
+fn transition(p: f32) -> TransitionControl {
+    TransitionControl {
+        shape: common::echo_out(4.0),
+        direction: Direction::AtoB,
+        drive: TransitionDrive::Position(p),
+    }
+}
+
 /// Settings at the two extremes of each parameter, applied to deck A.
 fn extremes() -> Vec<(&'static str, MixerParams, MixerParams)> {
     let base = MixerParams {
