@@ -86,6 +86,11 @@ fn extremes() -> Vec<(&'static str, MixerParams, MixerParams)> {
     };
     vec![
         (
+            "transition",
+            with(&|p| p.transition = Some(transition(0.0))),
+            with(&|p| p.transition = Some(transition(1.0))),
+        ),
+        (
             "trim",
             with(&|p| p.decks[0].trim_db = -12.0),
             with(&|p| p.decks[0].trim_db = 12.0),
