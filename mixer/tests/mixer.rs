@@ -308,6 +308,8 @@ fn echo_tail_rings_after_the_deck_is_gone() {
     };
     let mut mixer = Mixer::new(fs, 64);
     let out = run_with(&mut mixer, &a, &b, |_| params);
+    // 3 s at 120 BPM = 6 beats on the mixer's clock.
+    assert!((mixer.beat_position() - 6.0).abs() < 1e-9);
     let state = mixer.transition_state().expect("transition");
     assert_eq!(state.position, 1.0);
     assert_eq!(state.crossfader, 1.0);
