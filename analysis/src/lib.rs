@@ -10,6 +10,8 @@
 
 pub mod analyzer;
 pub mod decode;
+#[cfg(feature = "onnx")]
+pub mod embeddings;
 pub mod error;
 pub mod features;
 pub mod key;

@@ -59,6 +59,10 @@ pub struct EngineArgs {
     /// Skip true-peak measurement (4x oversampling; a few percent of the time).
     #[arg(long)]
     no_true_peak: bool,
+    /// Learned embeddings from this ONNX model (`model.onnx` with a `model.json` sidecar
+    /// next to it, or the sidecar's path). Needs a build with `--features onnx`.
+    #[arg(long, value_name = "PATH")]
+    embedding_model: Option<PathBuf>,
 }
 
 impl EngineArgs {
@@ -78,6 +82,18 @@ impl EngineArgs {
             );
         }
         c.true_peak = !self.no_true_peak;
+        if let Some(path) = &self.embedding_model {
+            if !cfg!(feature = "onnx") {
+                bail!(
+                    "--embedding-model: this aidj was built without the `onnx` feature \
+                     (rebuild with `cargo build -p aidj-cli --features onnx`)"
+                );
+            }
+            // Fail before the first file on a bad sidecar (the model loads per file).
+            #[cfg(feature = "onnx")]
+            aidj_analysis::embeddings::ModelSpec::load(path)?;
+            c.embedding_model = Some(path.clone());
+        }
         Ok(c)
     }
 }
