@@ -599,7 +599,8 @@ enum FrontEnd {
         buf: Vec<f32>,
     },
     LogMel {
-        stft: Stft,
+        /// Boxed: the STFT is much larger than the waveform variant.
+        stft: Box<Stft>,
         /// `n_mels` rows of `n_fft/2+1` weights.
         filters: Vec<f32>,
         /// Converts the STFT's normalised magnitudes back to `|rfft|`.
@@ -657,7 +658,7 @@ impl EmbeddingRunner {
                 buf: Vec::with_capacity(2 * spec.window_samples),
             },
             Some(m) => {
-                let stft = Stft::new(m.n_fft, m.mel_hop, spec.sample_rate);
+                let stft = Box::new(Stft::new(m.n_fft, m.mel_hop, spec.sample_rate));
                 // The STFT scales |X| by 2 / sum(window); undo it (same window, same sum).
                 let window_sum: f32 = (0..m.n_fft)
                     .map(|i| {

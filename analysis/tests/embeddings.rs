@@ -5,7 +5,6 @@
 
 use aidj_analysis::report::{Embeddings, Report};
 use aidj_analysis::{AnalysisConfig, Analyzer, Error};
-use std::path::Path;
 
 #[test]
 fn reports_without_embeddings_have_no_field_and_reports_with_them_parse() {
@@ -47,6 +46,7 @@ mod onnx {
     use aidj_analysis::embeddings::{mel_filterbank, EmbeddingRunner, ModelSpec};
     use prost::Message;
     use std::f64::consts::PI;
+    use std::path::Path;
     use tract_onnx::pb;
 
     const FLOAT: i32 = 1; // TensorProto.DataType.FLOAT
