@@ -159,15 +159,20 @@ mod onnx {
 
     /// `x: [1, frames, mels]` -> `frame_means: [1, frames]`, each frame's mean log-mel.
     fn mel_mean_model(frames: usize, mels: usize) -> Vec<u8> {
+        reduce_mean_model(&[1, frames as i64, mels as i64], 2)
+    }
+
+    /// `x: dims` -> the mean over `axis` (dropped).
+    fn reduce_mean_model(dims: &[i64], axis: i64) -> Vec<u8> {
         let graph = pb::GraphProto {
             name: "mel_means".into(),
             node: vec![node(
                 "ReduceMean",
                 &["x"],
                 &["frame_means"],
-                vec![ints_attr("axes", &[2]), int_attr("keepdims", 0)],
+                vec![ints_attr("axes", &[axis]), int_attr("keepdims", 0)],
             )],
-            input: vec![value_info("x", Some(&[1, frames as i64, mels as i64]))],
+            input: vec![value_info("x", Some(dims))],
             output: vec![value_info("frame_means", None)],
             ..Default::default()
         };
@@ -208,6 +213,13 @@ mod onnx {
         }
         let (analysis, warnings, _) = a.finish();
         (analysis.embeddings, warnings)
+    }
+
+    #[test]
+    fn the_runner_can_move_to_an_analysis_thread() {
+        fn is_send<T: Send>() {}
+        is_send::<EmbeddingRunner>();
+        is_send::<Analyzer>();
     }
 
     #[test]
@@ -307,11 +319,26 @@ mod onnx {
 
     #[test]
     fn log_mel_model_sees_the_closed_form_mel_energies() {
-        let dir = tempfile::tempdir().expect("tempdir");
         let sidecar = r#"{"name": "mel-means", "input": "log_mel", "sample_rate": 16000,
             "n_mels": 40, "n_fft": 512, "mel_hop": 160, "patch_frames": 50,
             "hop_secs": 0.5, "log": "ln", "log_offset": 0.01}"#;
-        let model = write_model(dir.path(), "mel", &mel_mean_model(50, 40), sidecar);
+        check_log_mel(sidecar, &mel_mean_model(50, 40));
+    }
+
+    #[test]
+    fn log_mel_band_major_layout_and_a_4d_input_shape() {
+        // The same front end, the patch laid out [mels][frames] in a [1, 1, 40, 50] tensor:
+        // averaging over axis 2 gives the same per-frame means.
+        let sidecar = r#"{"name": "mel-means", "input": "log_mel", "sample_rate": 16000,
+            "n_mels": 40, "n_fft": 512, "mel_hop": 160, "window_secs": 0.5,
+            "hop_secs": 0.5, "log": "ln", "log_offset": 0.01, "mel_layout": "mels_frames",
+            "input_shape": [1, 1, 40, 50]}"#;
+        check_log_mel(sidecar, &reduce_mean_model(&[1, 1, 40, 50], 2));
+    }
+
+    fn check_log_mel(sidecar: &str, model_bytes: &[u8]) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let model = write_model(dir.path(), "mel", model_bytes, sidecar);
         // A 1 kHz sine, amplitude 0.5, sits on bin 32 of a 512-point FFT at 16 kHz. With a
         // periodic Hann window, |X[32]| = A n / 4 = 64 and |X[31]| = |X[33]| = A n / 8 = 32,
         // every other bin 0. Mel energy j = sum_k fb[j][k] |X[k]|^2; each interior frame's
