@@ -597,6 +597,8 @@ enum FrontEnd {
     Waveform {
         /// Samples not yet consumed; fewer than one window after each push.
         buf: Vec<f32>,
+        /// Samples still to drop before the next window (a hop longer than the window).
+        skip: usize,
     },
     LogMel {
         /// Boxed: the STFT is much larger than the waveform variant.
@@ -607,6 +609,8 @@ enum FrontEnd {
         raw_scale: f32,
         /// Log-mel frames not yet consumed, `n_mels` values each.
         rows: Vec<f32>,
+        /// Frames still to drop before the next window (a hop longer than the window).
+        skip: usize,
     },
 }
 
@@ -656,6 +660,7 @@ impl EmbeddingRunner {
         let front = match &spec.mel {
             None => FrontEnd::Waveform {
                 buf: Vec::with_capacity(2 * spec.window_samples),
+                skip: 0,
             },
             Some(m) => {
                 let stft = Box::new(Stft::new(m.n_fft, m.mel_hop, spec.sample_rate));
@@ -671,6 +676,7 @@ impl EmbeddingRunner {
                     filters: mel_filterbank(spec.sample_rate, m),
                     raw_scale: window_sum / 2.0,
                     rows: Vec::with_capacity(2 * m.patch_frames * m.n_mels),
+                    skip: 0,
                 }
             }
         };
@@ -749,11 +755,13 @@ impl EmbeddingRunner {
         self.received += self.resampled.len() as u64;
         let mut ran = self.acc.windows + self.acc.skipped;
         match &mut self.front {
-            FrontEnd::Waveform { buf } => {
-                buf.extend_from_slice(&self.resampled);
+            FrontEnd::Waveform { buf, skip } => {
+                let dropped = (*skip).min(self.resampled.len());
+                *skip -= dropped;
+                buf.extend_from_slice(&self.resampled[dropped..]);
                 let (n, h) = (self.spec.window_samples, self.spec.hop_samples);
                 let mut start = 0;
-                while buf.len() - start >= n && self.failure.is_none() {
+                while start + n <= buf.len() && self.failure.is_none() {
                     self.input.copy_from_slice(&buf[start..start + n]);
                     run_window(
                         &self.plan,
@@ -765,6 +773,7 @@ impl EmbeddingRunner {
                     ran += 1;
                     start += h;
                 }
+                *skip += start.saturating_sub(buf.len());
                 buf.drain(..start.min(buf.len()));
                 if end && ran == 0 && self.received > 0 && self.failure.is_none() {
                     self.input.fill(0.0);
@@ -783,11 +792,16 @@ impl EmbeddingRunner {
                 filters,
                 raw_scale,
                 rows,
+                skip,
             } => {
                 let Some(m) = self.spec.mel.as_ref() else {
                     return;
                 };
                 let mut on_frame = |f: &SpectrumFrame| {
+                    if *skip > 0 {
+                        *skip -= 1;
+                        return;
+                    }
                     let bins = f.magnitudes.len();
                     for band in filters.chunks_exact(bins) {
                         let e: f32 = band
@@ -810,7 +824,7 @@ impl EmbeddingRunner {
                 }
                 let (p, h, nm) = (m.patch_frames, m.hop_frames, m.n_mels);
                 let mut start = 0;
-                while rows.len() / nm - start >= p && self.failure.is_none() {
+                while start + p <= rows.len() / nm && self.failure.is_none() {
                     fill_patch(&mut self.input, &rows[start * nm..(start + p) * nm], m);
                     run_window(
                         &self.plan,
@@ -822,6 +836,7 @@ impl EmbeddingRunner {
                     ran += 1;
                     start += h;
                 }
+                *skip += start.saturating_sub(rows.len() / nm);
                 rows.drain(..(start * nm).min(rows.len()));
                 if end && ran == 0 && self.received > 0 && self.failure.is_none() {
                     // Pad with the log of silence.

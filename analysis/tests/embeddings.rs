@@ -280,6 +280,28 @@ mod onnx {
     }
 
     #[test]
+    fn windows_start_every_hop_even_when_the_hop_exceeds_the_window() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sidecar = r#"{"name": "m", "input": "waveform", "sample_rate": 16000,
+            "window_secs": 0.1, "hop_secs": 0.25, "output": "embedding"}"#;
+        let model = write_model(dir.path(), "m", &waveform_model(1600), sidecar);
+        // x(t) = t: window k covers samples [4000 k, 4000 k + 1600), so its mean is
+        // (4000 k + 799.5) / 16000 s.
+        let (emb, _) = analyse(&model, 16_000, 1, 2.0, 0, |t| t);
+        let emb = emb.expect("embeddings");
+        // 32 000 samples: floor((32 000 - 1 600) / 4 000) + 1 = 8 windows.
+        assert_eq!(emb.windows, 8);
+        for (k, f) in emb.frames.iter().enumerate() {
+            let want = (4000.0 * k as f64 + 799.5) / 16_000.0;
+            assert!(
+                (f64::from(f[0]) - want).abs() < 1e-4,
+                "window {k}: {} vs {want}",
+                f[0]
+            );
+        }
+    }
+
+    #[test]
     fn a_clip_shorter_than_a_window_runs_once_zero_padded() {
         let dir = tempfile::tempdir().expect("tempdir");
         let model = write_model(dir.path(), "moments", &waveform_model(16_000), WAVE_SIDECAR);
