@@ -54,6 +54,36 @@ pub struct AnalysisConfig {
     /// An ONNX embedding model (the `.onnx` file or its `.json` sidecar; see the
     /// `embeddings` module, `onnx` feature). `None` (the default) skips embeddings.
     pub embedding_model: Option<PathBuf>,
+    /// A model loaded once for many analyses (a batch); when set, it is used instead of
+    /// loading `embedding_model` in every [`Analyzer::new`]. Always empty without `onnx`.
+    pub embedding_preloaded: PreloadedModel,
+}
+
+/// An embedding model loaded once and shared by analyses, or nothing (the default).
+/// Without the `onnx` feature it is always empty.
+#[derive(Clone, Debug, Default)]
+pub struct PreloadedModel(
+    #[cfg(feature = "onnx")] Option<std::sync::Arc<crate::embeddings::EmbeddingModel>>,
+);
+
+// A loaded model is immutable: every window runs in a fresh tract state, so a panic part
+// way through an analysis (which `aidj analyze` catches per file) leaves nothing broken
+// behind for the next file. tract's plan holds a lock and handler objects that are not
+// marked unwind-safe, hence the assertion.
+impl std::panic::UnwindSafe for PreloadedModel {}
+impl std::panic::RefUnwindSafe for PreloadedModel {}
+
+#[cfg(feature = "onnx")]
+impl PreloadedModel {
+    /// Wraps a loaded model.
+    pub fn new(model: std::sync::Arc<crate::embeddings::EmbeddingModel>) -> Self {
+        PreloadedModel(Some(model))
+    }
+
+    /// The model, if any.
+    pub fn get(&self) -> Option<&crate::embeddings::EmbeddingModel> {
+        self.0.as_deref()
+    }
 }
 
 impl Default for AnalysisConfig {
@@ -64,6 +94,7 @@ impl Default for AnalysisConfig {
             max_curve_points: 512,
             true_peak: true,
             embedding_model: None,
+            embedding_preloaded: PreloadedModel::default(),
         }
     }
 }
@@ -184,13 +215,14 @@ impl Analyzer {
         let resampler =
             StreamResampler::new(sample_rate, ANALYSIS_RATE).map_err(Error::InvalidParameters)?;
         #[cfg(feature = "onnx")]
-        let embedder = match &config.embedding_model {
-            Some(path) => Some(crate::embeddings::EmbeddingRunner::new(
-                path,
-                sample_rate,
-                config.max_curve_points,
-            )?),
-            None => None,
+        let embedder = {
+            use crate::embeddings::EmbeddingRunner;
+            let points = config.max_curve_points;
+            match (config.embedding_preloaded.get(), &config.embedding_model) {
+                (Some(model), _) => Some(EmbeddingRunner::from_model(model, sample_rate, points)?),
+                (None, Some(path)) => Some(EmbeddingRunner::new(path, sample_rate, points)?),
+                (None, None) => None,
+            }
         };
         #[cfg(not(feature = "onnx"))]
         if let Some(path) = &config.embedding_model {

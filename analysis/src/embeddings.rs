@@ -614,7 +614,49 @@ enum FrontEnd {
     },
 }
 
-/// Loads a model once and runs it on the stream's windows.
+/// A model read, validated, optimised and planned once; share it (`Arc`) between streams
+/// and threads so that a batch loads the model once, not once per file.
+pub struct EmbeddingModel {
+    spec: ModelSpec,
+    plan: Arc<TypedRunnableModel>,
+}
+
+impl std::fmt::Debug for EmbeddingModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmbeddingModel")
+            .field("name", &self.spec.name)
+            .field("model_path", &self.spec.model_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EmbeddingModel {
+    /// Reads the sidecar, then loads and optimises the ONNX model for the sidecar's input
+    /// shape. `path` is the `.onnx` file or its `.json` sidecar (see the module docs).
+    ///
+    /// # Errors
+    /// [`Error::Model`] naming the sidecar or the ONNX file when either cannot be read,
+    /// parsed or validated, or the model does not accept the input shape.
+    pub fn load(path: &Path) -> Result<Arc<Self>> {
+        Self::from_spec(ModelSpec::load(path)?)
+    }
+
+    /// As [`EmbeddingModel::load`] with an already validated spec.
+    ///
+    /// # Errors
+    /// See [`EmbeddingModel::load`].
+    pub fn from_spec(spec: ModelSpec) -> Result<Arc<Self>> {
+        let plan = load_plan(&spec)?;
+        Ok(Arc::new(EmbeddingModel { spec, plan }))
+    }
+
+    /// The validated front end.
+    pub fn spec(&self) -> &ModelSpec {
+        &self.spec
+    }
+}
+
+/// Runs a model on one stream's windows and accumulates the vectors.
 pub struct EmbeddingRunner {
     spec: ModelSpec,
     plan: Arc<TypedRunnableModel>,
@@ -639,16 +681,17 @@ impl EmbeddingRunner {
     /// [`Error::Model`] naming the sidecar or the ONNX file when either cannot be read,
     /// parsed or validated, or the model does not accept the input shape.
     pub fn new(path: &Path, stream_rate: u32, max_points: usize) -> Result<Self> {
-        let spec = ModelSpec::load(path)?;
-        Self::with_spec(spec, stream_rate, max_points)
+        let model = EmbeddingModel::load(path)?;
+        Self::from_model(&model, stream_rate, max_points)
     }
 
-    /// As [`EmbeddingRunner::new`] with an already validated spec.
+    /// A runner for a stream at `stream_rate` Hz on an already loaded model.
     ///
     /// # Errors
-    /// See [`EmbeddingRunner::new`].
-    pub fn with_spec(spec: ModelSpec, stream_rate: u32, max_points: usize) -> Result<Self> {
-        let plan = load_plan(&spec)?;
+    /// [`Error::Model`] when the stream cannot be resampled to the model's rate.
+    pub fn from_model(model: &EmbeddingModel, stream_rate: u32, max_points: usize) -> Result<Self> {
+        let spec = model.spec.clone();
+        let plan = model.plan.clone();
         let resampler =
             StreamResampler::new(stream_rate, spec.sample_rate).map_err(|e| Error::Model {
                 path: spec.sidecar_path.clone(),

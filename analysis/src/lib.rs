@@ -26,6 +26,8 @@ pub mod resample;
 pub mod stft;
 pub mod util;
 
-pub use analyzer::{analyze_file, AnalysisConfig, Analyzer, FileAnalysis, Timings, ANALYSIS_RATE};
+pub use analyzer::{
+    analyze_file, AnalysisConfig, Analyzer, FileAnalysis, PreloadedModel, Timings, ANALYSIS_RATE,
+};
 pub use error::{Error, Result};
 pub use report::Report;

@@ -534,6 +534,27 @@ mod onnx {
     }
 
     #[test]
+    fn a_preloaded_model_serves_many_analyses() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = write_model(dir.path(), "moments", &waveform_model(16_000), WAVE_SIDECAR);
+        let model = aidj_analysis::embeddings::EmbeddingModel::load(&path).expect("model");
+        // The files may go; the loaded model stays usable.
+        drop(dir);
+        let config = AnalysisConfig {
+            embedding_preloaded: aidj_analysis::PreloadedModel::new(model),
+            ..AnalysisConfig::default()
+        };
+        for rate in [16_000, 48_000] {
+            let mut a = Analyzer::new(rate, 1, config.clone()).expect("analyzer");
+            a.push(&[&vec![0.5f32; rate as usize * 2][..]]);
+            let (analysis, _, _) = a.finish();
+            let emb = analysis.embeddings.expect("embeddings");
+            assert_eq!(emb.windows, 3);
+            assert!((emb.mean[1] - 0.25).abs() < 2e-3, "{:?}", emb.mean);
+        }
+    }
+
+    #[test]
     fn analyze_file_records_that_embeddings_ran() {
         let dir = tempfile::tempdir().expect("tempdir");
         let model = write_model(dir.path(), "moments", &waveform_model(16_000), WAVE_SIDECAR);

@@ -89,9 +89,12 @@ impl EngineArgs {
                      (rebuild with `cargo build -p aidj-cli --features onnx`)"
                 );
             }
-            // Fail before the first file on a bad sidecar (the model loads per file).
+            // Load once for the whole batch (and fail before the first file on a bad model).
             #[cfg(feature = "onnx")]
-            aidj_analysis::embeddings::ModelSpec::load(path)?;
+            {
+                let model = aidj_analysis::embeddings::EmbeddingModel::load(path)?;
+                c.embedding_preloaded = aidj_analysis::PreloadedModel::new(model);
+            }
             c.embedding_model = Some(path.clone());
         }
         Ok(c)
