@@ -27,7 +27,7 @@ use crate::report::{
 };
 use crate::resample::StreamResampler;
 use crate::stft::Stft;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Sample rate of all spectral analysis, Hz. Keys and tempi live well below 11 kHz.
@@ -40,6 +40,9 @@ const TONAL_HOP: usize = 2048;
 pub const SHORT_TRACK_SECS: f64 = 2.0;
 
 /// Settings for one analysis.
+///
+/// `embedding_model` exists in every build, but only a build with the `onnx` feature can
+/// use it: elsewhere a configured model makes [`Analyzer::new`] fail.
 #[derive(Clone, Debug)]
 pub struct AnalysisConfig {
     pub rhythm: RhythmConfig,
@@ -48,6 +51,39 @@ pub struct AnalysisConfig {
     pub max_curve_points: usize,
     /// Measure true peak (4x oversampled; costs about as much as the rest of loudness).
     pub true_peak: bool,
+    /// An ONNX embedding model (the `.onnx` file or its `.json` sidecar; see the
+    /// `embeddings` module, `onnx` feature). `None` (the default) skips embeddings.
+    pub embedding_model: Option<PathBuf>,
+    /// A model loaded once for many analyses (a batch); when set, it is used instead of
+    /// loading `embedding_model` in every [`Analyzer::new`]. Always empty without `onnx`.
+    pub embedding_preloaded: PreloadedModel,
+}
+
+/// An embedding model loaded once and shared by analyses, or nothing (the default).
+/// Without the `onnx` feature it is always empty.
+#[derive(Clone, Debug, Default)]
+pub struct PreloadedModel(
+    #[cfg(feature = "onnx")] Option<std::sync::Arc<crate::embeddings::EmbeddingModel>>,
+);
+
+// A loaded model is immutable: every window runs in a fresh tract state, so a panic part
+// way through an analysis (which `aidj analyze` catches per file) leaves nothing broken
+// behind for the next file. tract's plan holds a lock and handler objects that are not
+// marked unwind-safe, hence the assertion.
+impl std::panic::UnwindSafe for PreloadedModel {}
+impl std::panic::RefUnwindSafe for PreloadedModel {}
+
+#[cfg(feature = "onnx")]
+impl PreloadedModel {
+    /// Wraps a loaded model.
+    pub fn new(model: std::sync::Arc<crate::embeddings::EmbeddingModel>) -> Self {
+        PreloadedModel(Some(model))
+    }
+
+    /// The model, if any.
+    pub fn get(&self) -> Option<&crate::embeddings::EmbeddingModel> {
+        self.0.as_deref()
+    }
 }
 
 impl Default for AnalysisConfig {
@@ -57,6 +93,8 @@ impl Default for AnalysisConfig {
             tonal: TonalConfig::default(),
             max_curve_points: 512,
             true_peak: true,
+            embedding_model: None,
+            embedding_preloaded: PreloadedModel::default(),
         }
     }
 }
@@ -79,6 +117,8 @@ pub struct Timings {
     pub resample: Duration,
     pub fast_frames: Duration,
     pub tonal_frames: Duration,
+    /// The embedding model (resampling to its rate, front end and inference).
+    pub embeddings: Duration,
     pub rhythm_summary: Duration,
     pub tonal_summary: Duration,
     pub other_summary: Duration,
@@ -91,6 +131,7 @@ impl Timings {
             + self.resample
             + self.fast_frames
             + self.tonal_frames
+            + self.embeddings
             + self.rhythm_summary
             + self.tonal_summary
             + self.other_summary
@@ -103,19 +144,21 @@ impl Timings {
         self.resample += o.resample;
         self.fast_frames += o.fast_frames;
         self.tonal_frames += o.tonal_frames;
+        self.embeddings += o.embeddings;
         self.rhythm_summary += o.rhythm_summary;
         self.tonal_summary += o.tonal_summary;
         self.other_summary += o.other_summary;
     }
 
     /// Stage names and times, in pipeline order.
-    pub fn stages(&self) -> [(&'static str, Duration); 8] {
+    pub fn stages(&self) -> [(&'static str, Duration); 9] {
         [
             ("decode", self.decode),
             ("levels (loudness, peaks, stereo)", self.levels),
             ("resample", self.resample),
             ("fast STFT (onsets, spectrum, HPSS)", self.fast_frames),
             ("tonal STFT (chroma, pitch)", self.tonal_frames),
+            ("embedding model (onnx)", self.embeddings),
             ("rhythm summary", self.rhythm_summary),
             ("tonal summary", self.tonal_summary),
             ("other summaries", self.other_summary),
@@ -141,6 +184,8 @@ pub struct Analyzer {
     percussive: PercussiveAccumulator,
     chroma: ChromaAccumulator,
     pitch: PitchAccumulator,
+    #[cfg(feature = "onnx")]
+    embedder: Option<crate::embeddings::EmbeddingRunner>,
     frames_in: u64,
     non_finite: u64,
     timings: Timings,
@@ -149,8 +194,13 @@ pub struct Analyzer {
 impl Analyzer {
     /// An analyser for a stream of `channels` channels at `sample_rate` Hz.
     ///
+    /// With `config.embedding_model` set, this loads and optimises the ONNX model (once;
+    /// build one analyser per stream, or expect the load time per stream).
+    ///
     /// # Errors
     /// Zero channels or sample rate, or a rate the resampler cannot convert.
+    /// [`Error::Model`] when the embedding model cannot be loaded, or is configured in a
+    /// build without the `onnx` feature.
     pub fn new(sample_rate: u32, channels: usize, config: AnalysisConfig) -> Result<Self> {
         if sample_rate == 0 || channels == 0 {
             return Err(Error::InvalidParameters(format!(
@@ -164,6 +214,25 @@ impl Analyzer {
         }
         let resampler =
             StreamResampler::new(sample_rate, ANALYSIS_RATE).map_err(Error::InvalidParameters)?;
+        #[cfg(feature = "onnx")]
+        let embedder = {
+            use crate::embeddings::EmbeddingRunner;
+            let points = config.max_curve_points;
+            match (config.embedding_preloaded.get(), &config.embedding_model) {
+                (Some(model), _) => Some(EmbeddingRunner::from_model(model, sample_rate, points)?),
+                (None, Some(path)) => Some(EmbeddingRunner::new(path, sample_rate, points)?),
+                (None, None) => None,
+            }
+        };
+        #[cfg(not(feature = "onnx"))]
+        if let Some(path) = &config.embedding_model {
+            return Err(Error::Model {
+                path: path.clone(),
+                reason: "this aidj-analysis was built without the `onnx` feature; rebuild \
+                         with `--features onnx` to compute embeddings"
+                    .to_string(),
+            });
+        }
         let fast = Stft::new(FAST_FFT, FAST_HOP, ANALYSIS_RATE);
         let tonal_stft = Stft::new(TONAL_FFT, TONAL_HOP, ANALYSIS_RATE);
         Ok(Analyzer {
@@ -182,6 +251,8 @@ impl Analyzer {
                 tonal_stft.frame_rate(),
             ),
             pitch: PitchAccumulator::new(),
+            #[cfg(feature = "onnx")]
+            embedder,
             fast,
             tonal_stft,
             config,
@@ -245,6 +316,12 @@ impl Analyzer {
         self.resampled.clear();
         self.resampler.push(&self.mono, &mut self.resampled);
         self.timings.resample += t1.elapsed();
+        #[cfg(feature = "onnx")]
+        if let Some(e) = self.embedder.as_mut() {
+            let t = Instant::now();
+            e.push(&self.mono);
+            self.timings.embeddings += t.elapsed();
+        }
         self.run_stfts(false);
     }
 
@@ -336,6 +413,27 @@ impl Analyzer {
             zero_crossing_rate: self.spectral.zcr_stats(),
         };
         let mut warnings = Vec::new();
+        #[cfg(not(feature = "onnx"))]
+        let embeddings = None;
+        #[cfg(feature = "onnx")]
+        let embeddings = match self.embedder.take() {
+            Some(e) => {
+                let t = Instant::now();
+                let out = match e.finish() {
+                    Ok((emb, w)) => {
+                        warnings.extend(w);
+                        Some(emb)
+                    }
+                    Err(msg) => {
+                        warnings.push(format!("{msg}; embeddings left out"));
+                        None
+                    }
+                };
+                self.timings.embeddings += t.elapsed();
+                out
+            }
+            None => None,
+        };
         let secs = self.duration_secs();
         if secs < SHORT_TRACK_SECS {
             warnings.push(format!(
@@ -360,6 +458,7 @@ impl Analyzer {
             vocal,
             instrumentation,
             mood,
+            embeddings,
         };
         (analysis, warnings, self.timings)
     }
@@ -431,7 +530,7 @@ pub fn analyze_file(path: &Path, config: &AnalysisConfig) -> Result<FileAnalysis
             max_curve_points: config.max_curve_points,
             tempo_range_bpm: [config.rhythm.min_bpm, config.rhythm.max_bpm],
             optional: OptionalParts {
-                embeddings: false,
+                embeddings: analysis.embeddings.is_some(),
                 stems: false,
                 true_peak: config.true_peak,
             },

@@ -5,11 +5,19 @@
 //! [`Analyzer`] takes blocks of samples at any rate and channel count, keeps a handful of
 //! numbers per analysis frame (memory grows with frames, never with samples) and
 //! summarises on [`Analyzer::finish`]. [`analyze_file`] is that plus decoding and tags.
+//!
+//! # Cargo features
+//! - `onnx` (off by default): learned embeddings from a user-supplied ONNX model
+//!   (`embeddings` module, [`AnalysisConfig::embedding_model`]), run with tract, a pure-Rust
+//!   inference engine. Without it tract is not compiled at all, the report's
+//!   `analysis.embeddings` is always absent, and configuring a model is an [`Error::Model`].
 
 #![forbid(unsafe_code)]
 
 pub mod analyzer;
 pub mod decode;
+#[cfg(feature = "onnx")]
+pub mod embeddings;
 pub mod error;
 pub mod features;
 pub mod key;
@@ -18,6 +26,8 @@ pub mod resample;
 pub mod stft;
 pub mod util;
 
-pub use analyzer::{analyze_file, AnalysisConfig, Analyzer, FileAnalysis, Timings, ANALYSIS_RATE};
+pub use analyzer::{
+    analyze_file, AnalysisConfig, Analyzer, FileAnalysis, PreloadedModel, Timings, ANALYSIS_RATE,
+};
 pub use error::{Error, Result};
 pub use report::Report;

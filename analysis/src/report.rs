@@ -83,6 +83,35 @@ pub struct Analysis {
     pub vocal: Vocal,
     pub instrumentation: Instrumentation,
     pub mood: Mood,
+    /// Learned embeddings from a user-supplied ONNX model (only with the `onnx` feature and
+    /// a configured model; absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embeddings: Option<Embeddings>,
+}
+
+/// `analysis.embeddings`: a model's output vectors over the track (see the `embeddings`
+/// module, built with the `onnx` feature). The field exists in every build, so reports
+/// parse the same with and without the feature.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Embeddings {
+    /// The model's `name` from its sidecar.
+    pub model: String,
+    /// Values per vector.
+    pub dim: usize,
+    /// Windows that ran and went into `mean`.
+    pub windows: usize,
+    /// Seconds one window spans.
+    pub window_secs: f64,
+    /// Seconds between window starts.
+    pub hop_secs: f64,
+    /// Seconds between successive `frames` (a multiple of `hop_secs`).
+    pub frames_hop_secs: f64,
+    /// Mean vector over all windows (`dim` values).
+    pub mean: Vec<f32>,
+    /// Per-window vectors down-sampled (each the mean of consecutive windows) to at most
+    /// `max_curve_points` vectors; frame `i` starts at `i * frames_hop_secs`.
+    pub frames: Vec<Vec<f32>>,
 }
 
 /// `analysis.tonal`: harmony plus the spectral shape statistics the seed kept there.

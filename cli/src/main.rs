@@ -68,6 +68,10 @@ pub struct EngineArgs {
     /// Skip true-peak measurement (4x oversampling; a few percent of the time).
     #[arg(long)]
     no_true_peak: bool,
+    /// Learned embeddings from this ONNX model (`model.onnx` with a `model.json` sidecar
+    /// next to it, or the sidecar's path). Needs a build with `--features onnx`.
+    #[arg(long, value_name = "PATH")]
+    embedding_model: Option<PathBuf>,
 }
 
 impl EngineArgs {
@@ -87,6 +91,21 @@ impl EngineArgs {
             );
         }
         c.true_peak = !self.no_true_peak;
+        if let Some(path) = &self.embedding_model {
+            if !cfg!(feature = "onnx") {
+                bail!(
+                    "--embedding-model: this aidj was built without the `onnx` feature \
+                     (rebuild with `cargo build -p aidj-cli --features onnx`)"
+                );
+            }
+            // Load once for the whole batch (and fail before the first file on a bad model).
+            #[cfg(feature = "onnx")]
+            {
+                let model = aidj_analysis::embeddings::EmbeddingModel::load(path)?;
+                c.embedding_preloaded = aidj_analysis::PreloadedModel::new(model);
+            }
+            c.embedding_model = Some(path.clone());
+        }
         Ok(c)
     }
 }
