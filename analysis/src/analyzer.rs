@@ -536,7 +536,11 @@ pub fn analyze_file(path: &Path, config: &AnalysisConfig) -> Result<FileAnalysis
             },
         },
         metadata: Metadata {
-            path: path.to_string_lossy().into_owned(),
+            // Absolute, so a library's reports and models still find the file from elsewhere.
+            path: std::path::absolute(path)
+                .unwrap_or_else(|_| path.to_path_buf())
+                .to_string_lossy()
+                .into_owned(),
             title: info.tags.title.clone().or(stem),
             artist: info.tags.artist.clone(),
             album: info.tags.album.clone(),

@@ -649,9 +649,16 @@ impl Model {
             .collect()
     }
 
-    /// The track with exactly this path (as in its report), if any.
+    /// The track with this path (as in its report), if any.
+    /// The same file named another way (relative, through a link) matches too.
     pub fn track_by_path(&self, path: &str) -> Option<usize> {
-        self.tracks.iter().position(|t| t.path == path)
+        if let Some(i) = self.tracks.iter().position(|t| t.path == path) {
+            return Some(i);
+        }
+        let want = std::fs::canonicalize(path).ok()?;
+        self.tracks
+            .iter()
+            .position(|t| std::fs::canonicalize(&t.path).is_ok_and(|p| p == want))
     }
 }
 

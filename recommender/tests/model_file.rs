@@ -332,3 +332,31 @@ fn corrupt_and_other_version_models_are_refused_clearly() {
         Err(Error::Io { .. })
     ));
 }
+
+#[test]
+fn a_track_is_found_by_any_name_of_its_file() {
+    // The model stores absolute paths; a seed given relatively (or through a link) is the
+    // same track, so it is not suggested to itself.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().canonicalize().unwrap();
+    for (name, bpm) in [("a", 120.0), ("b", 121.0)] {
+        std::fs::write(d.join(format!("{name}.wav")), b"").unwrap();
+        let path = d.join(format!("{name}.wav"));
+        write(
+            &d,
+            &format!("{name}.json"),
+            &format!(
+                r#"{{"metadata": {{"path": {:?}, "title": "{name}"}},
+                "analysis": {{"rhythm": {{"tempo_bpm_global": {bpm}}}, "tonal": {{"key": "A minor"}}}}}}"#,
+                path.to_string_lossy()
+            ),
+        );
+    }
+    let model = Model::train(&Dataset::from_dir(&d).unwrap(), &TrainOptions::default()).unwrap();
+    let exact = d.join("a.wav").to_string_lossy().into_owned();
+    let a = model.track_by_path(&exact).expect("exact path");
+    let roundabout = d.join("sub/../a.wav");
+    std::fs::create_dir(d.join("sub")).unwrap();
+    assert_eq!(model.track_by_path(&roundabout.to_string_lossy()), Some(a));
+    assert_eq!(model.track_by_path("/no/such/file.wav"), None);
+}
