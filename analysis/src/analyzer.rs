@@ -57,6 +57,12 @@ pub struct AnalysisConfig {
     /// A model loaded once for many analyses (a batch); when set, it is used instead of
     /// loading `embedding_model` in every [`Analyzer::new`]. Always empty without `onnx`.
     pub embedding_preloaded: PreloadedModel,
+    /// An ONNX mask-based stem separator (the `.onnx` file or its `.json` sidecar; see the
+    /// `stems` module, `onnx` feature). `None` (the default) skips stems.
+    pub stem_model: Option<PathBuf>,
+    /// A stem model loaded once for many analyses; when set, it is used instead of loading
+    /// `stem_model` in every [`Analyzer::new`]. Always empty without `onnx`.
+    pub stem_preloaded: PreloadedStemModel,
 }
 
 /// An embedding model loaded once and shared by analyses, or nothing (the default).
@@ -72,6 +78,30 @@ pub struct PreloadedModel(
 // marked unwind-safe, hence the assertion.
 impl std::panic::UnwindSafe for PreloadedModel {}
 impl std::panic::RefUnwindSafe for PreloadedModel {}
+
+/// A stem model loaded once and shared by analyses, or nothing (the default).
+/// Without the `onnx` feature it is always empty.
+#[derive(Clone, Debug, Default)]
+pub struct PreloadedStemModel(
+    #[cfg(feature = "onnx")] Option<std::sync::Arc<crate::stems::StemModel>>,
+);
+
+// As for `PreloadedModel`: the loaded model is immutable.
+impl std::panic::UnwindSafe for PreloadedStemModel {}
+impl std::panic::RefUnwindSafe for PreloadedStemModel {}
+
+#[cfg(feature = "onnx")]
+impl PreloadedStemModel {
+    /// Wraps a loaded model.
+    pub fn new(model: std::sync::Arc<crate::stems::StemModel>) -> Self {
+        PreloadedStemModel(Some(model))
+    }
+
+    /// The model, if any.
+    pub fn get(&self) -> Option<&crate::stems::StemModel> {
+        self.0.as_deref()
+    }
+}
 
 #[cfg(feature = "onnx")]
 impl PreloadedModel {
@@ -95,6 +125,8 @@ impl Default for AnalysisConfig {
             true_peak: true,
             embedding_model: None,
             embedding_preloaded: PreloadedModel::default(),
+            stem_model: None,
+            stem_preloaded: PreloadedStemModel::default(),
         }
     }
 }
@@ -119,6 +151,8 @@ pub struct Timings {
     pub tonal_frames: Duration,
     /// The embedding model (resampling to its rate, front end and inference).
     pub embeddings: Duration,
+    /// The stem model (resampling to its rate, STFT and inference).
+    pub stems: Duration,
     pub rhythm_summary: Duration,
     pub tonal_summary: Duration,
     pub other_summary: Duration,
@@ -132,6 +166,7 @@ impl Timings {
             + self.fast_frames
             + self.tonal_frames
             + self.embeddings
+            + self.stems
             + self.rhythm_summary
             + self.tonal_summary
             + self.other_summary
@@ -145,13 +180,14 @@ impl Timings {
         self.fast_frames += o.fast_frames;
         self.tonal_frames += o.tonal_frames;
         self.embeddings += o.embeddings;
+        self.stems += o.stems;
         self.rhythm_summary += o.rhythm_summary;
         self.tonal_summary += o.tonal_summary;
         self.other_summary += o.other_summary;
     }
 
     /// Stage names and times, in pipeline order.
-    pub fn stages(&self) -> [(&'static str, Duration); 9] {
+    pub fn stages(&self) -> [(&'static str, Duration); 10] {
         [
             ("decode", self.decode),
             ("levels (loudness, peaks, stereo)", self.levels),
@@ -159,6 +195,7 @@ impl Timings {
             ("fast STFT (onsets, spectrum, HPSS)", self.fast_frames),
             ("tonal STFT (chroma, pitch)", self.tonal_frames),
             ("embedding model (onnx)", self.embeddings),
+            ("stem model (onnx)", self.stems),
             ("rhythm summary", self.rhythm_summary),
             ("tonal summary", self.tonal_summary),
             ("other summaries", self.other_summary),
@@ -186,6 +223,8 @@ pub struct Analyzer {
     pitch: PitchAccumulator,
     #[cfg(feature = "onnx")]
     embedder: Option<crate::embeddings::EmbeddingRunner>,
+    #[cfg(feature = "onnx")]
+    separator: Option<crate::stems::StemRunner>,
     frames_in: u64,
     non_finite: u64,
     timings: Timings,
@@ -224,14 +263,29 @@ impl Analyzer {
                 (None, None) => None,
             }
         };
+        #[cfg(feature = "onnx")]
+        let separator = {
+            use crate::stems::StemRunner;
+            match (config.stem_preloaded.get(), &config.stem_model) {
+                (Some(model), _) => Some(StemRunner::from_model(model, sample_rate)?),
+                (None, Some(path)) => Some(StemRunner::new(path, sample_rate)?),
+                (None, None) => None,
+            }
+        };
         #[cfg(not(feature = "onnx"))]
-        if let Some(path) = &config.embedding_model {
-            return Err(Error::Model {
-                path: path.clone(),
-                reason: "this aidj-analysis was built without the `onnx` feature; rebuild \
-                         with `--features onnx` to compute embeddings"
-                    .to_string(),
-            });
+        for (path, what) in [
+            (&config.embedding_model, "embeddings"),
+            (&config.stem_model, "stems"),
+        ] {
+            if let Some(path) = path {
+                return Err(Error::Model {
+                    path: path.clone(),
+                    reason: format!(
+                        "this aidj-analysis was built without the `onnx` feature; rebuild \
+                         with `--features onnx` to compute {what}"
+                    ),
+                });
+            }
         }
         let fast = Stft::new(FAST_FFT, FAST_HOP, ANALYSIS_RATE);
         let tonal_stft = Stft::new(TONAL_FFT, TONAL_HOP, ANALYSIS_RATE);
@@ -253,6 +307,8 @@ impl Analyzer {
             pitch: PitchAccumulator::new(),
             #[cfg(feature = "onnx")]
             embedder,
+            #[cfg(feature = "onnx")]
+            separator,
             fast,
             tonal_stft,
             config,
@@ -321,6 +377,12 @@ impl Analyzer {
             let t = Instant::now();
             e.push(&self.mono);
             self.timings.embeddings += t.elapsed();
+        }
+        #[cfg(feature = "onnx")]
+        if let Some(s) = self.separator.as_mut() {
+            let t = Instant::now();
+            s.push(&self.mono);
+            self.timings.stems += t.elapsed();
         }
         self.run_stfts(false);
     }
@@ -434,6 +496,27 @@ impl Analyzer {
             }
             None => None,
         };
+        #[cfg(not(feature = "onnx"))]
+        let stems = None;
+        #[cfg(feature = "onnx")]
+        let stems = match self.separator.take() {
+            Some(s) => {
+                let t = Instant::now();
+                let out = match s.finish() {
+                    Ok((st, w)) => {
+                        warnings.extend(w);
+                        Some(st)
+                    }
+                    Err(msg) => {
+                        warnings.push(format!("{msg}; stems left out"));
+                        None
+                    }
+                };
+                self.timings.stems += t.elapsed();
+                out
+            }
+            None => None,
+        };
         let secs = self.duration_secs();
         if secs < SHORT_TRACK_SECS {
             warnings.push(format!(
@@ -459,6 +542,7 @@ impl Analyzer {
             instrumentation,
             mood,
             embeddings,
+            stems,
         };
         (analysis, warnings, self.timings)
     }
@@ -531,7 +615,7 @@ pub fn analyze_file(path: &Path, config: &AnalysisConfig) -> Result<FileAnalysis
             tempo_range_bpm: [config.rhythm.min_bpm, config.rhythm.max_bpm],
             optional: OptionalParts {
                 embeddings: analysis.embeddings.is_some(),
-                stems: false,
+                stems: analysis.stems.is_some(),
                 true_peak: config.true_peak,
             },
         },

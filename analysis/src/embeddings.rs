@@ -161,6 +161,9 @@ pub enum MelLayout {
 #[serde(deny_unknown_fields)]
 pub struct Sidecar {
     pub name: String,
+    /// `"embedding"` (the default) or `"stems"` (a separator: see the `stems` module).
+    #[serde(default)]
+    pub kind: Option<ModelKind>,
     #[serde(default)]
     pub model: Option<PathBuf>,
     pub input: InputKind,
@@ -197,6 +200,17 @@ pub struct Sidecar {
     pub log_offset: Option<f64>,
     #[serde(default)]
     pub mel_layout: Option<MelLayout>,
+}
+
+/// What a model computes (the sidecar's `kind`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelKind {
+    /// A vector per window (this module).
+    #[default]
+    Embedding,
+    /// Soft masks per stem (the `stems` module).
+    Stems,
 }
 
 /// A log-mel front end, validated.
@@ -288,6 +302,13 @@ impl ModelSpec {
         };
         if s.name.trim().is_empty() {
             return Err(bad("`name` is empty".into()));
+        }
+        if s.kind == Some(ModelKind::Stems) {
+            return Err(bad(
+                "`\"kind\": \"stems\"` is a stem separator, not an embedding model (pass it as \
+                 the stem model)"
+                    .into(),
+            ));
         }
         if !(1000..=384_000).contains(&s.sample_rate) {
             return Err(bad(format!(
@@ -949,8 +970,17 @@ fn run_window(
 
 /// Loads the ONNX file, fixes its input to `spec.input_shape` (f32), selects the output,
 /// optimises it and makes it runnable.
-fn load_plan(spec: &ModelSpec) -> Result<Arc<TypedRunnableModel>> {
-    let path = &spec.model_path;
+pub(crate) fn load_plan(spec: &ModelSpec) -> Result<Arc<TypedRunnableModel>> {
+    load_plan_for(&spec.model_path, spec.output.as_deref(), &spec.input_shape)
+}
+
+/// As [`load_plan`] for any model: the ONNX file, the output to select and the input shape.
+pub(crate) fn load_plan_for(
+    path: &Path,
+    output: Option<&str>,
+    input_shape: &[usize],
+) -> Result<Arc<TypedRunnableModel>> {
+    let path = &path.to_path_buf();
     let fail = |what: &str, e: TractError| Error::Model {
         path: path.clone(),
         reason: format!("{what}: {e:#}"),
@@ -964,16 +994,15 @@ fn load_plan(spec: &ModelSpec) -> Result<Arc<TypedRunnableModel>> {
     let mut model = tract_onnx::onnx()
         .model_for_path(path)
         .map_err(|e| fail("not a readable ONNX model", e))?;
-    if let Some(name) = &spec.output {
+    if let Some(name) = output {
         model = model
-            .with_outputs_by_name([name.as_str()])
+            .with_outputs_by_name([name])
             .map_err(|e| fail(&format!("no output named `{name}`"), e))?;
     }
-    let fact = InferenceFact::dt_shape(f32::datum_type(), spec.input_shape.clone());
+    let fact = InferenceFact::dt_shape(f32::datum_type(), input_shape.to_vec());
     let model = model
         .with_input_fact(0, fact)
         .map_err(|e| fail("cannot set the input shape", e))?;
-    let input_shape = &spec.input_shape;
     model
         .into_optimized()
         .map_err(|e| {

@@ -37,9 +37,10 @@ pub enum Error {
     /// The stream's parameters are unusable (zero sample rate, zero channels, ...).
     #[error("invalid audio parameters: {0}")]
     InvalidParameters(String),
-    /// The embedding model (the `.onnx` file or its `.json` sidecar, named by `path`) cannot
-    /// be used: fix or replace the file, or run without `embedding_model`. Also returned
+    /// An ONNX model (the embedding or stem model: the `.onnx` file or its `.json` sidecar,
+    /// named by `path`) cannot be used: fix or replace the file, or run without
+    /// `embedding_model` / `stem_model`. Also returned
     /// when a model is configured but the crate was built without the `onnx` feature.
-    #[error("embedding model {path}: {reason}")]
+    #[error("ONNX model {path}: {reason}")]
     Model { path: PathBuf, reason: String },
 }

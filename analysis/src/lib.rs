@@ -9,8 +9,10 @@
 //! # Cargo features
 //! - `onnx` (off by default): learned embeddings from a user-supplied ONNX model
 //!   (`embeddings` module, [`AnalysisConfig::embedding_model`]), run with tract, a pure-Rust
-//!   inference engine. Without it tract is not compiled at all, the report's
-//!   `analysis.embeddings` is always absent, and configuring a model is an [`Error::Model`].
+//!   inference engine, and per-stem summaries from a user-supplied mask-based separator
+//!   (`stems` module, [`AnalysisConfig::stem_model`]). Without it tract is not compiled at
+//!   all, the report's `analysis.embeddings` and `analysis.stems` are always absent, and
+//!   configuring a model is an [`Error::Model`].
 
 #![forbid(unsafe_code)]
 
@@ -23,11 +25,14 @@ pub mod features;
 pub mod key;
 pub mod report;
 pub mod resample;
+#[cfg(feature = "onnx")]
+pub mod stems;
 pub mod stft;
 pub mod util;
 
 pub use analyzer::{
-    analyze_file, AnalysisConfig, Analyzer, FileAnalysis, PreloadedModel, Timings, ANALYSIS_RATE,
+    analyze_file, AnalysisConfig, Analyzer, FileAnalysis, PreloadedModel, PreloadedStemModel,
+    Timings, ANALYSIS_RATE,
 };
 pub use error::{Error, Result};
 pub use report::Report;

@@ -87,6 +87,45 @@ pub struct Analysis {
     /// a configured model; absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embeddings: Option<Embeddings>,
+    /// Per-stem summaries from a user-supplied ONNX mask separator (only with the `onnx`
+    /// feature and a configured stem model; absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stems: Option<Stems>,
+}
+
+/// `analysis.stems`: how a mask-based separator splits the track's energy between stems
+/// (see the `stems` module, built with the `onnx` feature). The field exists in every
+/// build, so reports parse the same with and without the feature.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Stems {
+    /// The model's `name` from its sidecar.
+    pub model: String,
+    /// Windows that ran and went into the sums.
+    pub windows: usize,
+    /// Seconds one window spans.
+    pub window_secs: f64,
+    /// Seconds between window starts.
+    pub hop_secs: f64,
+    /// One entry per stem, in the sidecar's order.
+    pub stems: Vec<Stem>,
+}
+
+/// One stem's summary over the analysed duration.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Stem {
+    /// As listed in the sidecar (`vocals`, `drums`, ...).
+    pub name: String,
+    /// RMS of the stem in sample units (linear; full-scale sine = 0.707), comparable to
+    /// `dynamics.rms_total_dbfs`.
+    pub rms: f64,
+    /// `20 log10(rms)`; `null` for a silent stem.
+    pub rms_db: Option<f64>,
+    /// The stem's part of the energy of all stems, 0..1; `null` when all are silent.
+    pub energy_share: Option<f64>,
+    /// Magnitude-weighted mean frequency of the stem, Hz; `null` for a silent stem.
+    pub spectral_centroid_hz: Option<f64>,
 }
 
 /// `analysis.embeddings`: a model's output vectors over the track (see the `embeddings`

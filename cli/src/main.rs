@@ -72,6 +72,11 @@ pub struct EngineArgs {
     /// next to it, or the sidecar's path). Needs a build with `--features onnx`.
     #[arg(long, value_name = "PATH")]
     embedding_model: Option<PathBuf>,
+    /// Per-stem RMS, energy share and spectral centroid from this mask-based ONNX stem
+    /// separator (`model.onnx` with a `model.json` sidecar saying `"kind": "stems"`, or the
+    /// sidecar's path). Needs a build with `--features onnx`.
+    #[arg(long, value_name = "PATH")]
+    stem_model: Option<PathBuf>,
 }
 
 impl EngineArgs {
@@ -105,6 +110,20 @@ impl EngineArgs {
                 c.embedding_preloaded = aidj_analysis::PreloadedModel::new(model);
             }
             c.embedding_model = Some(path.clone());
+        }
+        if let Some(path) = &self.stem_model {
+            if !cfg!(feature = "onnx") {
+                bail!(
+                    "--stem-model: this aidj was built without the `onnx` feature \
+                     (rebuild with `cargo build -p aidj-cli --features onnx`)"
+                );
+            }
+            #[cfg(feature = "onnx")]
+            {
+                let model = aidj_analysis::stems::StemModel::load(path)?;
+                c.stem_preloaded = aidj_analysis::PreloadedStemModel::new(model);
+            }
+            c.stem_model = Some(path.clone());
         }
         Ok(c)
     }
