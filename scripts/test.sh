@@ -28,6 +28,6 @@ cargo test --workspace --quiet 2>&1 | tee target/test-output.txt
 echo "== cargo test -p aidj-analysis --features onnx (learned embeddings)"
 cargo clippy -p aidj-analysis --features onnx --all-targets --quiet -- -D warnings
 # Only the parts the feature adds (the rest ran above).
-cargo test -p aidj-analysis --features onnx --quiet --lib --test embeddings 2>&1 | tee -a target/test-output.txt
+cargo test -p aidj-analysis --features onnx --quiet --lib --test embeddings --test stems 2>&1 | tee -a target/test-output.txt
 # Summarise in one line that counts every test binary.
 awk '/^test result:/ {p+=$4; f+=$6; i+=$8} END {printf "%d passed, %d failed, %d skipped\n", p, f, i}' target/test-output.txt

@@ -30,6 +30,7 @@
 //! | field | type | meaning |
 //! | --- | --- | --- |
 //! | `name` | string, required | written to the report (`embeddings.model`) |
+//! | `kind` | `"embedding"`, optional | the default; `"stems"` is a separator (see below) |
 //! | `model` | path, optional | the ONNX file, relative to the sidecar |
 //! | `input` | `"waveform"` or `"log_mel"`, required | what the model's first input takes |
 //! | `sample_rate` | Hz, required, 1000..=384000 | the stream is resampled to this rate |
@@ -75,9 +76,9 @@
 //! consecutive windows), so memory does not grow with the stream's length.
 //!
 //! # Stems
-//! Source separation (the seed's Spleeter stems) is not implemented: a mask-based ONNX
-//! separator (STFT in, masks out, inverse STFT) is future work, and reports say
-//! `analyzer.optional.stems: false`.
+//! A sidecar may say `"kind": "embedding"` (the default). `"kind": "stems"` marks a
+//! mask-based stem separator, which has its own fields and runner: see the `stems` module.
+//! Each loader refuses the other kind with an error naming the sidecar.
 
 use crate::error::{Error, Result};
 use crate::report::Embeddings;
@@ -87,6 +88,9 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tract_onnx::prelude::*;
+
+const STEMS_NOT_EMBEDDING: &str = "invalid sidecar: `\"kind\": \"stems\"` is a stem \
+    separator, not an embedding model (pass it as the stem model)";
 
 /// Longest window accepted, seconds (a guard against a sidecar in milliseconds).
 pub const MAX_WINDOW_SECS: f64 = 60.0;
@@ -275,10 +279,19 @@ impl ModelSpec {
                  with the same name"
             ),
         })?;
-        let sidecar: Sidecar = serde_json::from_str(&text).map_err(|e| Error::Model {
+        let invalid = |e: serde_json::Error| Error::Model {
             path: sidecar_path.clone(),
             reason: format!("invalid sidecar: {e}"),
-        })?;
+        };
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(invalid)?;
+        // A stem sidecar has fields an embedding sidecar does not: say what it is first.
+        if value.get("kind").and_then(|k| k.as_str()) == Some("stems") {
+            return Err(Error::Model {
+                path: sidecar_path.clone(),
+                reason: STEMS_NOT_EMBEDDING.into(),
+            });
+        }
+        let sidecar: Sidecar = serde_json::from_value(value).map_err(invalid)?;
         let model_path = if is_json {
             let dir = sidecar_path.parent().unwrap_or(Path::new(""));
             match &sidecar.model {
@@ -304,11 +317,10 @@ impl ModelSpec {
             return Err(bad("`name` is empty".into()));
         }
         if s.kind == Some(ModelKind::Stems) {
-            return Err(bad(
-                "`\"kind\": \"stems\"` is a stem separator, not an embedding model (pass it as \
-                 the stem model)"
-                    .into(),
-            ));
+            return Err(Error::Model {
+                path: sidecar_path.clone(),
+                reason: STEMS_NOT_EMBEDDING.into(),
+            });
         }
         if !(1000..=384_000).contains(&s.sample_rate) {
             return Err(bad(format!(
