@@ -379,7 +379,7 @@ impl StemModel {
                     reason: format!(
                         "the model's output {shape:?} holds {values} values ({} masks of \
                          {} bins x {} frames) but the sidecar lists {} stems {:?}",
-                        if values % per_mask == 0 {
+                        if values.is_multiple_of(per_mask) {
                             (values / per_mask).to_string()
                         } else {
                             "not a whole number of".to_string()

@@ -296,7 +296,7 @@ mod onnx {
         // The model gives 4 masks; the sidecar lists 3 stems.
         let bytes = mask_model(BINS, FRAMES, 4, 1, vec![0.25; 4]);
         let model = write_model(dir.path(), "three", &bytes, &sidecar(&["a", "b", "c"]));
-        let err = StemModel::load(&model).err().expect("error");
+        let err = StemModel::load(&model).expect_err("error");
         expect_model_err(
             err,
             "three.json",
@@ -348,14 +348,12 @@ mod onnx {
         for (i, (json, words)) in cases.iter().enumerate() {
             let p = write_model(dir.path(), &format!("case{i}"), &bytes, json);
             let file = format!("case{i}.json");
-            let err = StemModel::load(&p).err().expect("error");
+            let err = StemModel::load(&p).expect_err("error");
             expect_model_err(err, &file, &[&file, "invalid sidecar", words]);
         }
         // A stem sidecar given as an embedding model is refused too.
         let p = write_model(dir.path(), "sep", &bytes, &sidecar(&["a", "b"]));
-        let err = aidj_analysis::embeddings::EmbeddingModel::load(&p)
-            .err()
-            .expect("error");
+        let err = aidj_analysis::embeddings::EmbeddingModel::load(&p).expect_err("error");
         expect_model_err(err, "sep.json", &["stem separator"]);
     }
 
