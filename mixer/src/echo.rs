@@ -177,20 +177,7 @@ impl<const N: usize> Echo<N> {
 
     /// Process `N` channels in place: each sample is fed in and replaced by the wet output.
     pub fn process(&mut self, channels: [&mut [f32]; N]) {
-        let mut channels = channels;
-        let len = channels.iter().map(|c| c.len()).min().unwrap_or(0);
-        for i in 0..len {
-            let mut x = [0.0f64; N];
-            for (xi, c) in x.iter_mut().zip(channels.iter()) {
-                *xi = f64::from(c.get(i).copied().unwrap_or(0.0));
-            }
-            let y = self.tick(x);
-            for (yi, c) in y.iter().zip(channels.iter_mut()) {
-                if let Some(s) = c.get_mut(i) {
-                    *s = *yi as f32;
-                }
-            }
-        }
+        crate::frames::process_in_place(channels, |x| self.tick(x));
     }
 }
 

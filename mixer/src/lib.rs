@@ -62,6 +62,7 @@ pub mod echo;
 pub mod eq;
 pub mod error;
 pub mod filter;
+mod frames;
 pub mod gain;
 pub mod smoother;
 pub mod svf;
