@@ -41,6 +41,10 @@ fn a_configured_model_without_the_feature_is_a_clear_error() {
 }
 
 #[cfg(feature = "onnx")]
+#[path = "common/onnx_graph.rs"]
+mod onnx_graph;
+
+#[cfg(feature = "onnx")]
 mod onnx {
     use super::*;
     use aidj_analysis::embeddings::{mel_filterbank, EmbeddingRunner, ModelSpec};
@@ -49,65 +53,7 @@ mod onnx {
     use std::path::Path;
     use tract_onnx::pb;
 
-    const FLOAT: i32 = 1; // TensorProto.DataType.FLOAT
-
-    fn value_info(name: &str, dims: Option<&[i64]>) -> pb::ValueInfoProto {
-        let shape = dims.map(|d| pb::TensorShapeProto {
-            dim: d
-                .iter()
-                .map(|&v| pb::tensor_shape_proto::Dimension {
-                    value: Some(pb::tensor_shape_proto::dimension::Value::DimValue(v)),
-                    ..Default::default()
-                })
-                .collect(),
-        });
-        pb::ValueInfoProto {
-            name: name.into(),
-            r#type: Some(pb::TypeProto {
-                value: Some(pb::type_proto::Value::TensorType(pb::type_proto::Tensor {
-                    elem_type: FLOAT,
-                    shape,
-                })),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }
-    }
-
-    fn initializer(name: &str, dims: &[i64], data: Vec<f32>) -> pb::TensorProto {
-        pb::TensorProto {
-            name: name.into(),
-            dims: dims.to_vec(),
-            data_type: FLOAT,
-            float_data: data,
-            ..Default::default()
-        }
-    }
-
-    fn node(
-        op: &str,
-        inputs: &[&str],
-        outputs: &[&str],
-        attribute: Vec<pb::AttributeProto>,
-    ) -> pb::NodeProto {
-        pb::NodeProto {
-            op_type: op.into(),
-            name: format!("{op}_{}", outputs.join("_")),
-            input: inputs.iter().map(|s| s.to_string()).collect(),
-            output: outputs.iter().map(|s| s.to_string()).collect(),
-            attribute,
-            ..Default::default()
-        }
-    }
-
-    fn int_attr(name: &str, i: i64) -> pb::AttributeProto {
-        pb::AttributeProto {
-            name: name.into(),
-            r#type: pb::attribute_proto::AttributeType::Int as i32,
-            i,
-            ..Default::default()
-        }
-    }
+    use super::onnx_graph::*;
 
     fn ints_attr(name: &str, ints: &[i64]) -> pb::AttributeProto {
         pb::AttributeProto {

@@ -42,6 +42,10 @@ fn a_configured_stem_model_without_the_feature_is_a_clear_error() {
 }
 
 #[cfg(feature = "onnx")]
+#[path = "common/onnx_graph.rs"]
+mod onnx_graph;
+
+#[cfg(feature = "onnx")]
 mod onnx {
     use super::*;
     use aidj_analysis::stems::{StemModel, StemRunner};
@@ -50,50 +54,7 @@ mod onnx {
     use std::path::{Path, PathBuf};
     use tract_onnx::pb;
 
-    const FLOAT: i32 = 1; // TensorProto.DataType.FLOAT
-
-    fn value_info(name: &str, dims: Option<&[i64]>) -> pb::ValueInfoProto {
-        let shape = dims.map(|d| pb::TensorShapeProto {
-            dim: d
-                .iter()
-                .map(|&v| pb::tensor_shape_proto::Dimension {
-                    value: Some(pb::tensor_shape_proto::dimension::Value::DimValue(v)),
-                    ..Default::default()
-                })
-                .collect(),
-        });
-        pb::ValueInfoProto {
-            name: name.into(),
-            r#type: Some(pb::TypeProto {
-                value: Some(pb::type_proto::Value::TensorType(pb::type_proto::Tensor {
-                    elem_type: FLOAT,
-                    shape,
-                })),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }
-    }
-
-    fn initializer(name: &str, dims: &[i64], data: Vec<f32>) -> pb::TensorProto {
-        pb::TensorProto {
-            name: name.into(),
-            dims: dims.to_vec(),
-            data_type: FLOAT,
-            float_data: data,
-            ..Default::default()
-        }
-    }
-
-    fn node(op: &str, inputs: &[&str], outputs: &[&str]) -> pb::NodeProto {
-        pb::NodeProto {
-            op_type: op.into(),
-            name: format!("{op}_{}", outputs.join("_")),
-            input: inputs.iter().map(|s| s.to_string()).collect(),
-            output: outputs.iter().map(|s| s.to_string()).collect(),
-            ..Default::default()
-        }
-    }
+    use super::onnx_graph::*;
 
     /// `x: [1, bins, frames]` -> `masks = x * 0 + m`, broadcast to `[1, S, bins, frames]`;
     /// `m` is `[1, S, m_bins, 1]` (`m_bins` is `bins` or 1), row-major.
@@ -101,8 +62,8 @@ mod onnx {
         let graph = pb::GraphProto {
             name: "constant_masks".into(),
             node: vec![
-                node("Mul", &["x", "zero"], &["zeros"]),
-                node("Add", &["zeros", "m"], &["masks"]),
+                node("Mul", &["x", "zero"], &["zeros"], vec![]),
+                node("Add", &["zeros", "m"], &["masks"], vec![]),
             ],
             initializer: vec![
                 initializer("zero", &[1], vec![0.0]),
