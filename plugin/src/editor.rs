@@ -1,0 +1,1 @@
+//! The egui editor (work in progress on its own branch).

@@ -1,0 +1,143 @@
+//! State the audio thread publishes for the editor (and, later, the analysis thread), and
+//! requests the editor sends back: atomics only, so neither side ever waits.
+
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
+
+use nice_plug::prelude::AtomicF32;
+
+use crate::controls::{Target, TARGET_COUNT};
+
+/// What the transition driver is doing, for display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum PhaseView {
+    /// No transition.
+    Idle = 0,
+    /// Waiting for the phrase boundary.
+    Armed = 1,
+    /// Running.
+    Running = 2,
+    /// Finished, end state held.
+    Holding = 3,
+    /// Position mode.
+    Position = 4,
+}
+
+impl PhaseView {
+    fn from_u8(v: u8) -> Self {
+        match v {
+            1 => Self::Armed,
+            2 => Self::Running,
+            3 => Self::Holding,
+            4 => Self::Position,
+            _ => Self::Idle,
+        }
+    }
+}
+
+/// One deck's meter.
+#[derive(Default)]
+pub struct MeterView {
+    /// Peak over the last block, linear.
+    pub peak: AtomicF32,
+    /// RMS over the last block, linear.
+    pub rms: AtomicF32,
+}
+
+/// Everything shared between `process`, the editor and the host-facing side.
+pub struct Shared {
+    /// Per-deck meters (post-fader, pre-crossfader).
+    pub meters: [MeterView; 2],
+    /// Output peak, linear.
+    pub out_peak: AtomicF32,
+    phase: AtomicU8,
+    /// Transition position `0..1`.
+    pub progress: AtomicF32,
+    /// Beats until an armed transition starts (negative: not armed).
+    pub beats_to_start: AtomicF32,
+    /// Current beat of the clock.
+    pub beat: AtomicF32,
+    /// Tempo in use, BPM.
+    pub tempo: AtomicF32,
+    /// True when the beat clock follows the host transport.
+    pub host_clock: AtomicBool,
+    /// Deck on air (0 none, 1 A, 2 B).
+    pub on_air: AtomicU8,
+    /// Deck going out in the current/last transition (0 A, 1 B).
+    pub outgoing: AtomicU8,
+    /// Start presses from the editor, counted (the audio thread acts on changes).
+    pub start_requests: AtomicU32,
+    /// Cancel presses from the editor, counted.
+    pub cancel_requests: AtomicU32,
+    /// FLX4 messages understood since load.
+    pub flx4_messages: AtomicU64,
+    /// FLX4 tempo sliders, `-1..1` (shown only: the DAW owns playback).
+    pub tempo_sliders: [AtomicF32; 2],
+    /// Normalised values the FLX4 moved, per [`Target`], for the editor to write into the
+    /// parameters (so the host sees and records them).
+    midi_values: [AtomicF32; TARGET_COUNT],
+    midi_dirty: AtomicU32,
+    /// Non-finite input samples replaced by silence.
+    pub non_finite_inputs: AtomicU64,
+    /// Set by the audio thread when something changed that the editor shows.
+    pub repaint: AtomicBool,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self {
+            meters: Default::default(),
+            out_peak: AtomicF32::new(0.0),
+            phase: AtomicU8::new(0),
+            progress: AtomicF32::new(0.0),
+            beats_to_start: AtomicF32::new(-1.0),
+            beat: AtomicF32::new(0.0),
+            tempo: AtomicF32::new(0.0),
+            host_clock: AtomicBool::new(false),
+            on_air: AtomicU8::new(0),
+            outgoing: AtomicU8::new(0),
+            start_requests: AtomicU32::new(0),
+            cancel_requests: AtomicU32::new(0),
+            flx4_messages: AtomicU64::new(0),
+            tempo_sliders: Default::default(),
+            midi_values: Default::default(),
+            midi_dirty: AtomicU32::new(0),
+            non_finite_inputs: AtomicU64::new(0),
+            repaint: AtomicBool::new(false),
+        }
+    }
+}
+
+impl Shared {
+    /// Publish the phase.
+    pub fn set_phase(&self, p: PhaseView) {
+        self.phase.store(p as u8, Ordering::Relaxed);
+    }
+
+    /// The phase last published.
+    pub fn phase(&self) -> PhaseView {
+        PhaseView::from_u8(self.phase.load(Ordering::Relaxed))
+    }
+
+    /// The FLX4 moved `target` to `normalized` (audio thread).
+    pub fn push_midi_value(&self, target: Target, normalized: f32) {
+        let i = target.index();
+        if let Some(slot) = self.midi_values.get(i) {
+            slot.store(normalized, Ordering::Relaxed);
+            self.midi_dirty.fetch_or(1 << i, Ordering::Release);
+        }
+    }
+
+    /// Take the FLX4 moves not yet written to the parameters (editor thread).
+    pub fn take_midi_values(&self, mut f: impl FnMut(Target, f32)) {
+        let dirty = self.midi_dirty.swap(0, Ordering::Acquire);
+        for target in Target::ALL {
+            let i = target.index();
+            if dirty & (1 << i) != 0 {
+                if let Some(slot) = self.midi_values.get(i) {
+                    f(target, slot.load(Ordering::Relaxed));
+                }
+            }
+        }
+    }
+}
