@@ -337,7 +337,7 @@ impl Default for AiDjParams {
             )
             .with_value_to_string(Arc::new(format_crossfader))
             .with_string_to_value(Arc::new(parse_crossfader)),
-            curve_kind: EnumParam::new("Crossfader Curve", CurveParam::ConstantPower),
+            curve_kind: EnumParam::new("Crossfader Curve", CurveParam::Additive),
             curve: FloatParam::new(
                 "Crossfader Sharpness",
                 0.0,
