@@ -112,17 +112,9 @@ const PAD_CHANNELS: [u8; 2] = [7, 9];
 const BROWSE: (u8, u8) = (6, 0x40);
 
 /// Joins 14-bit pairs. One slot per (channel, MSB CC 0..31).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Flx4Decoder {
     msb: [[Option<u8>; 32]; 16],
-}
-
-impl Default for Flx4Decoder {
-    fn default() -> Self {
-        Self {
-            msb: [[None; 32]; 16],
-        }
-    }
 }
 
 /// `0..1` from a 7-bit value, centre 64 -> 0.5 exactly.

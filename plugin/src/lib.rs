@@ -379,10 +379,6 @@ impl Engine {
         };
         shared.on_air.store(on_air, Ordering::Relaxed);
         params.on_air.store(on_air, Ordering::Relaxed);
-        if let Some(s) = self.mixer.transition_state() {
-            let outgoing = u8::from(s.crossfader > 0.0 && s.position < 0.5);
-            shared.outgoing.store(outgoing, Ordering::Relaxed);
-        }
         shared
             .non_finite_inputs
             .store(self.mixer.non_finite_inputs, Ordering::Relaxed);

@@ -360,7 +360,11 @@ impl Default for AiDjParams {
             mode: EnumParam::new("Transition Mode", TransitionMode::Trigger),
             direction: EnumParam::new("Transition Direction", DirectionParam::Auto),
             start: BoolParam::new("Transition Start", false)
-                .with_value_to_string(Arc::new(|on| if on { "Start" } else { "-" }.to_string())),
+                .with_value_to_string(Arc::new(|on| if on { "Start" } else { "-" }.to_string()))
+                .with_string_to_value(Arc::new(|s| {
+                    let t = s.trim().to_ascii_lowercase();
+                    Some(matches!(t.as_str(), "start" | "on" | "true" | "1"))
+                })),
             position: FloatParam::new(
                 "Transition Position",
                 0.0,

@@ -63,8 +63,6 @@ pub struct Shared {
     pub host_clock: AtomicBool,
     /// Deck on air (0 none, 1 A, 2 B).
     pub on_air: AtomicU8,
-    /// Deck going out in the current/last transition (0 A, 1 B).
-    pub outgoing: AtomicU8,
     /// Start presses from the editor, counted (the audio thread acts on changes).
     pub start_requests: AtomicU32,
     /// Cancel presses from the editor, counted.
@@ -95,7 +93,6 @@ impl Default for Shared {
             tempo: AtomicF32::new(0.0),
             host_clock: AtomicBool::new(false),
             on_air: AtomicU8::new(0),
-            outgoing: AtomicU8::new(0),
             start_requests: AtomicU32::new(0),
             cancel_requests: AtomicU32::new(0),
             flx4_messages: AtomicU64::new(0),
