@@ -24,6 +24,8 @@
 //! * The drawing is in [`widgets`]; everything testable without a window is in [`logic`].
 
 mod logic;
+#[cfg(test)]
+mod tests;
 mod widgets;
 
 use std::sync::atomic::Ordering;
@@ -147,14 +149,7 @@ impl NiceEguiApp for EditorApp {
         nice_gui_ctx: GuiContext,
         _frame: &mut Frame,
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
-        // Gestures left open by a window closed mid-drag belonged to that window's context.
-        self.gestures.forget_all();
-        self.gui = Some(nice_gui_ctx);
-        self.last_frame = None;
-        apply_style(&egui_ctx);
-        // The session's zoom (restored after `create` ran, so applied here).
-        let zoom = logic::sanitize_zoom(self.params.ui_scale.load(Ordering::Relaxed));
-        egui_ctx.set_zoom_factor(zoom);
+        self.open(&egui_ctx, nice_gui_ctx);
         Ok(())
     }
 
@@ -166,6 +161,26 @@ impl NiceEguiApp for EditorApp {
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut Frame) {
+        self.draw(ui);
+    }
+}
+
+impl EditorApp {
+    /// A window opened: keep the host's context, style egui, apply the session's zoom.
+    pub fn open(&mut self, egui_ctx: &egui::Context, gui: GuiContext) {
+        // Gestures left open by a window closed mid-drag belonged to that window's context
+        // (nice-plug-egui 0.6 never calls `editor_closed`, so this is the first chance).
+        self.gestures.forget_all();
+        self.gui = Some(gui);
+        self.last_frame = None;
+        apply_style(egui_ctx);
+        // The session's zoom (restored after `create` ran, so applied here).
+        let zoom = logic::sanitize_zoom(self.params.ui_scale.load(Ordering::Relaxed));
+        egui_ctx.set_zoom_factor(zoom);
+    }
+
+    /// One frame: write the FLX4's moves into the parameters, update the meters, draw.
+    pub fn draw(&mut self, ui: &mut Ui) {
         let Self {
             params,
             shared,
