@@ -50,9 +50,9 @@ use logic::{Activity, GestureBook, MeterBallistics, TransitionView};
 use widgets::{colors, ParamUi};
 
 /// Editor size when first opened, logical points.
-pub const DEFAULT_SIZE: (f32, f32) = (760.0, 440.0);
+pub const DEFAULT_SIZE: (f32, f32) = (780.0, 450.0);
 /// Smallest size the host may resize the editor to.
-pub const MIN_SIZE: (f32, f32) = (680.0, 400.0);
+pub const MIN_SIZE: (f32, f32) = (720.0, 420.0);
 /// Repaint interval while audio runs or a meter is still falling (30 fps).
 const ACTIVE_FRAME: Duration = Duration::from_millis(33);
 /// Repaint interval when nothing moves.
@@ -235,7 +235,7 @@ impl EditorApp {
             let gap = 8.0;
             let top = Rect::from_min_size(full.min, vec2(full.width(), top_h));
             let body = Rect::from_min_max(full.min + vec2(0.0, top_h + gap), full.max);
-            let deck_w = (body.width() * 0.29).clamp(200.0, 340.0);
+            let deck_w = (body.width() * 0.3).clamp(190.0, 340.0);
             let a = Rect::from_min_size(body.min, vec2(deck_w, body.height()));
             let b = Rect::from_min_max(body.right_top() - vec2(deck_w, 0.0), body.max);
             let mid = Rect::from_min_max(
@@ -243,7 +243,10 @@ impl EditorApp {
                 b.left_bottom() - vec2(gap, 0.0),
             );
             let mut child = |rect: Rect, layout: Layout| {
-                ui.new_child(UiBuilder::new().max_rect(rect).layout(layout))
+                let mut c = ui.new_child(UiBuilder::new().max_rect(rect).layout(layout));
+                // A region never draws over its neighbours, whatever the window size.
+                c.shrink_clip_rect(rect);
+                c
             };
             top_bar(
                 &mut child(top, Layout::left_to_right(Align::Center)),
@@ -290,9 +293,11 @@ fn panel_frame() -> egui::Frame {
 
 /// Title, clock, FLX4, zoom and bypass.
 fn top_bar(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Shared, flx4_lit: bool) {
-    ui.spacing_mut().item_spacing.x = 8.0;
-    ui.label(RichText::new("AI DJ").heading().strong());
-    ui.separator();
+    ui.spacing_mut().item_spacing.x = 7.0;
+    if ui.available_width() >= 740.0 {
+        ui.label(RichText::new("AI DJ").heading().strong());
+        ui.separator();
+    }
     let host = shared.host_clock.load(Ordering::Relaxed);
     let tempo = shared.tempo.load(Ordering::Relaxed);
     ui.label(logic::clock_label(host, tempo)).on_hover_text(
@@ -393,8 +398,8 @@ fn deck_column(
         });
         ui.add_space(4.0);
         let area = ui.available_rect_before_wrap();
-        let fader_w = 54.0;
-        let meter_w = 40.0;
+        let fader_w = 48.0;
+        let meter_w = 38.0;
         let knobs_w = (area.width() - fader_w - meter_w - 8.0).max(60.0);
         let (knobs, meter_rect, fader) = if deck == 0 {
             let k = Rect::from_min_size(area.min, vec2(knobs_w, area.height()));
@@ -429,7 +434,7 @@ fn deck_column(
             meter_rect.min + vec2(0.0, 8.0),
             meter_rect.max - vec2(0.0, 24.0),
         );
-        widgets::meter(ui, meter_area, meter, deck == 0);
+        widgets::meter(ui, meter_area, meter, deck == 1);
 
         let mut fader_ui = ui.new_child(
             UiBuilder::new()
@@ -455,41 +460,43 @@ fn middle_column(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Sh
     panel_frame().show(ui, |ui| {
         ui.set_min_size(ui.available_size());
         let width = ui.available_width();
-        ui.label(RichText::new("TRANSITION").heading().strong());
-        egui::Grid::new("aidj-transition")
-            .num_columns(2)
-            .spacing([8.0, 5.0])
-            .show(ui, |ui| {
-                ui.label(RichText::new("Preset").color(colors::DIM));
-                ui.horizontal(|ui| preset_selector(ui, pu, params, width - 120.0));
-                ui.end_row();
-
-                ui.label(RichText::new("Length").color(colors::DIM));
-                ui.horizontal(|ui| {
-                    widgets::enum_combo(ui, pu, &params.length, "aidj-length", 90.0);
-                    widgets::toggle(ui, pu, &params.transition_fx, "Transition FX")
-                        .on_hover_text("The preset's filter sweeps and echo (off: crossfader and bass swap only)");
-                });
-                ui.end_row();
-
-                ui.label(RichText::new("Mode").color(colors::DIM));
-                ui.horizontal(|ui| {
-                    widgets::segmented(ui, pu, &params.mode, &["Hand / trigger", "Position"]);
-                });
-                ui.end_row();
-
-                ui.label(RichText::new("Direction").color(colors::DIM));
-                ui.horizontal(|ui| {
-                    widgets::segmented(ui, pu, &params.direction, &["Auto", "A → B", "B → A"]);
-                });
-                ui.end_row();
-
-                ui.label(RichText::new("Start on").color(colors::DIM));
-                ui.horizontal(|ui| {
-                    widgets::segmented(ui, pu, &params.phrase, &["Beat", "1", "4", "8", "16 bars"]);
-                });
-                ui.end_row();
+        let label_w = 66.0;
+        let ctl_w = (width - label_w - 8.0).max(120.0);
+        let row = |ui: &mut Ui, label: &str, add: &mut dyn FnMut(&mut Ui)| {
+            ui.horizontal(|ui| {
+                ui.spacing_mut().item_spacing.x = 8.0;
+                let (r, _) = ui.allocate_exact_size(
+                    vec2(label_w, ui.spacing().interact_size.y),
+                    egui::Sense::hover(),
+                );
+                ui.painter().text(
+                    r.left_center(),
+                    egui::Align2::LEFT_CENTER,
+                    label,
+                    egui::FontId::proportional(14.0),
+                    colors::DIM,
+                );
+                ui.spacing_mut().item_spacing.x = 4.0;
+                add(ui);
             });
+        };
+        row(ui, "Preset", &mut |ui| preset_selector(ui, pu, params, ctl_w));
+        row(ui, "Length", &mut |ui| {
+            widgets::enum_combo(ui, pu, &params.length, "aidj-length", ctl_w * 0.5);
+            widgets::toggle(ui, pu, &params.transition_fx, "FX").on_hover_text(
+                "Transition FX: the preset's filter sweeps and echo \
+                 (off: crossfader and bass swap only)",
+            );
+        });
+        row(ui, "Mode", &mut |ui| {
+            widgets::segmented(ui, pu, &params.mode, &["Hand / trigger", "Position"], ctl_w);
+        });
+        row(ui, "Direction", &mut |ui| {
+            widgets::segmented(ui, pu, &params.direction, &["Auto", "A to B", "B to A"], ctl_w);
+        });
+        row(ui, "Start on", &mut |ui| {
+            widgets::segmented(ui, pu, &params.phrase, &["Beat", "Bar", "4", "8", "16"], ctl_w);
+        });
         ui.add_space(4.0);
 
         let phase = shared.phase();
@@ -507,7 +514,7 @@ fn middle_column(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Sh
                     .color(Color32::BLACK),
             )
             .fill(fill)
-            .min_size(vec2((width * 0.62).max(120.0), 44.0));
+            .min_size(vec2((width * 0.62).max(120.0), 40.0));
             let r = ui
                 .add_enabled(logic::start_enabled(trigger, phase), start)
                 .on_hover_text("Start the transition on the next phrase boundary (pressed again while armed: cancel)")
@@ -521,7 +528,7 @@ fn middle_column(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Sh
             }
             let cancel = egui::Button::new(RichText::new("CANCEL").size(16.0).strong())
                 .fill(colors::STOP.gamma_multiply(0.6))
-                .min_size(vec2(ui.available_width(), 44.0));
+                .min_size(vec2(ui.available_width(), 40.0));
             let r = ui
                 .add_enabled(logic::cancel_enabled(phase), cancel)
                 .on_hover_text("Stop an armed or running transition (the controls take over where it is)");
@@ -546,7 +553,7 @@ fn middle_column(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Sh
             PhaseView::Position => colors::POSITION,
             PhaseView::Idle => colors::TRACK,
         };
-        let (bar, _) = ui.allocate_exact_size(vec2(width, 24.0), egui::Sense::hover());
+        let (bar, _) = ui.allocate_exact_size(vec2(width, 28.0), egui::Sense::hover());
         widgets::progress(
             ui,
             bar,
@@ -566,7 +573,7 @@ fn middle_column(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Sh
 
         // The crossfader sits at the bottom, as on the controller.
         let rest = ui.available_rect_before_wrap();
-        let xf_h = 88.0;
+        let xf_h = 104.0;
         let xf = Rect::from_min_max(
             egui::pos2(rest.left(), (rest.bottom() - xf_h).max(rest.top())),
             rest.max,
@@ -585,8 +592,10 @@ fn preset_selector(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, width: f3
     let current = params.preset.value();
     let all = presets::builtin();
     let last = i32::try_from(all.len()).unwrap_or(1).max(1) - 1;
+    let arrow = vec2(24.0, ui.spacing().interact_size.y);
     if ui
-        .add_enabled(current > 0, egui::Button::new("◀").small())
+        .add_enabled(current > 0, egui::Button::new("<").min_size(arrow))
+        .on_hover_text("Previous preset")
         .clicked()
     {
         pu.set_once(&params.preset, current - 1);
@@ -594,7 +603,7 @@ fn preset_selector(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, width: f3
     let mut chosen = None;
     egui::ComboBox::from_id_salt("aidj-preset")
         .selected_text(presets::name(current))
-        .width(width.clamp(110.0, 220.0))
+        .width((width - 2.0 * arrow.x - 16.0).max(80.0))
         .show_ui(ui, |ui| {
             for (i, p) in all.iter().enumerate() {
                 let i = i32::try_from(i).unwrap_or(0);
@@ -609,7 +618,8 @@ fn preset_selector(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, width: f3
         pu.set_once(&params.preset, i);
     }
     if ui
-        .add_enabled(current < last, egui::Button::new("▶").small())
+        .add_enabled(current < last, egui::Button::new(">").min_size(arrow))
+        .on_hover_text("Next preset")
         .clicked()
     {
         pu.set_once(&params.preset, current + 1);
@@ -618,15 +628,29 @@ fn preset_selector(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, width: f3
 
 /// Curve selector, sharpness and the crossfader itself.
 fn crossfader(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams) {
+    let width = ui.available_width();
     ui.horizontal(|ui| {
         ui.label(RichText::new("CROSSFADER").strong());
-        widgets::segmented(ui, pu, &params.curve_kind, &["Additive", "Power", "Cut"]);
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            ui.label(params.crossfader.to_string());
+        });
+    });
+    ui.horizontal(|ui| {
+        let knob_w = 100.0;
+        widgets::segmented(
+            ui,
+            pu,
+            &params.curve_kind,
+            &["Additive", "Power", "Cut"],
+            (width - knob_w - 8.0).max(90.0),
+        );
+        ui.add_space(4.0);
         widgets::knob(
             ui,
             pu,
             &params.curve,
             "SHARP",
-            vec2(ui.available_width().min(96.0), 30.0),
+            vec2(knob_w, 34.0),
             colors::TEXT,
             false,
         );
@@ -644,8 +668,5 @@ fn crossfader(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams) {
             true,
         );
         ui.label(RichText::new("B").heading().strong().color(colors::DECK_B));
-    });
-    ui.vertical_centered(|ui| {
-        ui.label(RichText::new(params.crossfader.to_string()).small());
     });
 }

@@ -268,7 +268,7 @@ pub fn knob<P: Param>(
     if ui.is_rect_visible(rect) {
         let painter = ui.painter();
         let enabled = ui.is_enabled();
-        let d = rect.height().min(rect.width() * 0.55);
+        let d = rect.height().min(rect.width() * 0.5).min(84.0);
         let center = pos2(rect.left() + d * 0.5, rect.center().y);
         let r = d * 0.5 - 1.5;
         let n = param.modulated_normalized_value();
@@ -314,21 +314,23 @@ pub fn knob<P: Param>(
             ),
         );
         let text_x = rect.left() + d + 6.0;
+        let text_w = rect.right() - text_x;
         let small = (rect.height() * 0.26).clamp(11.0, 14.0);
-        painter.text(
-            pos2(text_x, center.y - 1.0),
-            Align2::LEFT_BOTTOM,
+        let label = fit_text(painter, label, text_w, small, colors::DIM);
+        painter.galley(
+            pos2(text_x, center.y - 1.0 - label.size().y),
             label,
-            FontId::proportional(small),
             colors::DIM,
         );
-        painter.text(
-            pos2(text_x, center.y + 1.0),
-            Align2::LEFT_TOP,
-            param.to_string(),
-            FontId::proportional(small + 1.5),
-            if enabled { colors::TEXT } else { colors::DIM },
+        let value_color = if enabled { colors::TEXT } else { colors::DIM };
+        let value = fit_text(
+            painter,
+            &param.to_string(),
+            text_w,
+            small + 1.5,
+            value_color,
         );
+        painter.galley(pos2(text_x, center.y + 1.0), value, value_color);
     }
     response.on_hover_text(format!("{}\n{HELP}", param.name()))
 }
@@ -517,23 +519,73 @@ pub fn meter(ui: &Ui, rect: Rect, m: &MeterBallistics, marks_left: bool) {
     }
 }
 
-/// One button per variant of an enum parameter (`labels` overrides the variant names).
+/// One cell per variant of an enum parameter, `width` points wide in all (`labels` overrides
+/// the variant names; the text shrinks to fit a narrow cell).
 pub fn segmented<E: Enum + PartialEq + Copy + 'static>(
     ui: &mut Ui,
     pu: &mut ParamUi,
     param: &EnumParam<E>,
     labels: &[&str],
+    width: f32,
 ) {
+    let names = E::variants();
+    let n = names.len().max(1);
+    let gap = 2.0;
+    let cell = vec2(
+        ((width - gap * (n - 1) as f32) / n as f32).max(16.0),
+        ui.spacing().interact_size.y,
+    );
     let current = param.unmodulated_plain_value();
-    for (i, name) in E::variants().iter().enumerate() {
-        let v = E::from_index(i);
-        let text = labels.get(i).copied().unwrap_or(name);
-        let r = ui
-            .selectable_label(current == v, text)
-            .on_hover_text(format!("{}: {name}", param.name()));
-        if r.clicked() {
-            pu.set_once(param, v);
+    ui.scope(|ui| {
+        ui.spacing_mut().item_spacing.x = gap;
+        for (i, name) in names.iter().enumerate() {
+            let v = E::from_index(i);
+            let text = labels.get(i).copied().unwrap_or(name);
+            let (rect, r) = ui.allocate_exact_size(cell, Sense::click());
+            if ui.is_rect_visible(rect) {
+                let selected = current == v;
+                let fill = if selected {
+                    ui.visuals().selection.bg_fill
+                } else if r.hovered() {
+                    colors::BODY_HOT
+                } else {
+                    colors::BODY
+                };
+                let painter = ui.painter();
+                painter.rect_filled(rect, CornerRadius::same(3), fill);
+                let color = if !ui.is_enabled() {
+                    colors::DIM
+                } else if selected {
+                    colors::TEXT
+                } else {
+                    Color32::from_gray(0xc8)
+                };
+                let galley = fit_text(painter, text, rect.width() - 6.0, 14.0, color);
+                painter.galley(rect.center() - galley.size() * 0.5, galley, color);
+            }
+            let r = r.on_hover_text(format!("{}: {name}", param.name()));
+            if r.clicked() {
+                pu.set_once(param, v);
+            }
         }
+    });
+}
+
+/// `text` laid out in one line at `size` points, smaller (down to 10) until it fits `max_width`.
+pub fn fit_text(
+    painter: &egui::Painter,
+    text: &str,
+    max_width: f32,
+    size: f32,
+    color: Color32,
+) -> std::sync::Arc<egui::Galley> {
+    let mut size = size;
+    loop {
+        let galley = painter.layout_no_wrap(text.to_string(), FontId::proportional(size), color);
+        if galley.size().x <= max_width || size <= 10.0 {
+            return galley;
+        }
+        size = (size - 0.5).max(10.0);
     }
 }
 
@@ -601,15 +653,28 @@ pub fn progress(ui: &Ui, rect: Rect, fraction: f32, color: Color32, text: &str) 
         Stroke::new(1.0, colors::TRACK),
         StrokeKind::Inside,
     );
-    painter.text(
-        rect.center(),
-        Align2::CENTER_CENTER,
-        text,
-        FontId::proportional(14.0),
-        colors::TEXT,
-    );
+    // One line if it fits at a readable size, else two.
+    let max_w = rect.width() - 8.0;
+    let mut galley = fit_text(painter, text, max_w, 14.0, colors::TEXT);
+    if galley.size().x > max_w {
+        let mut job = egui::text::LayoutJob::simple(
+            text.to_string(),
+            FontId::proportional(12.0),
+            colors::TEXT,
+            max_w,
+        );
+        job.halign = egui::Align::Center;
+        galley = painter.layout_job(job);
+    }
+    let top = rect.center().y - galley.size().y * 0.5;
+    // A centred layout job is laid out around x = 0.
+    let left = if galley.job.halign == egui::Align::Center {
+        rect.center().x
+    } else {
+        rect.center().x - galley.size().x * 0.5
+    };
+    painter.galley(pos2(left, top), galley, colors::TEXT);
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
