@@ -36,6 +36,7 @@ use egui::{vec2, Align, Color32, Layout, Rect, RichText, Ui, UiBuilder};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::LogicalSize;
 use nice_plug::prelude::{Param, ParamPtr, ResizeHint};
+use nice_plug_egui::resizable_window::ResizableWindow;
 use nice_plug_egui::{
     create_egui_editor, EguiEditor, EguiEditorState, EguiNiceSettings, Frame, NiceEguiApp,
     RepaintNotifier,
@@ -226,53 +227,54 @@ impl EditorApp {
         });
         let flx4_lit = activity.update(shared.flx4_messages.load(Ordering::Relaxed), now);
 
-        let frame = egui::Frame::new()
-            .fill(colors::BG)
-            .inner_margin(egui::Margin::same(8));
-        egui::CentralPanel::default().frame(frame).show(ui, |ui| {
-            let full = ui.available_rect_before_wrap();
-            let top_h = 28.0;
-            let gap = 8.0;
-            let top = Rect::from_min_size(full.min, vec2(full.width(), top_h));
-            let body = Rect::from_min_max(full.min + vec2(0.0, top_h + gap), full.max);
-            let deck_w = (body.width() * 0.3).clamp(190.0, 340.0);
-            let a = Rect::from_min_size(body.min, vec2(deck_w, body.height()));
-            let b = Rect::from_min_max(body.right_top() - vec2(deck_w, 0.0), body.max);
-            let mid = Rect::from_min_max(
-                a.right_top() + vec2(gap, 0.0),
-                b.left_bottom() - vec2(gap, 0.0),
-            );
-            let mut child = |rect: Rect, layout: Layout| {
-                let mut c = ui.new_child(UiBuilder::new().max_rect(rect).layout(layout));
-                // A region never draws over its neighbours, whatever the window size.
-                c.shrink_clip_rect(rect);
-                c
-            };
-            top_bar(
-                &mut child(top, Layout::left_to_right(Align::Center)),
-                &mut pu,
-                params,
-                shared,
-                flx4_lit,
-            );
-            for (deck, rect) in [(0usize, a), (1, b)] {
-                let meter = meters.get(deck).copied().unwrap_or_default();
-                deck_column(
-                    &mut child(rect, Layout::top_down(Align::Min)),
+        // The corner grip resizes through the host, for hosts without their own handle.
+        let min = vec2(MIN_SIZE.0, MIN_SIZE.1);
+        ResizableWindow::new("aidj-editor")
+            .min_size(min)
+            .show(ui, |ui| {
+                let full = ui.max_rect().shrink(8.0);
+                let top_h = 28.0;
+                let gap = 8.0;
+                let top = Rect::from_min_size(full.min, vec2(full.width(), top_h));
+                let body = Rect::from_min_max(full.min + vec2(0.0, top_h + gap), full.max);
+                let deck_w = (body.width() * 0.3).clamp(190.0, 340.0);
+                let a = Rect::from_min_size(body.min, vec2(deck_w, body.height()));
+                let b = Rect::from_min_max(body.right_top() - vec2(deck_w, 0.0), body.max);
+                let mid = Rect::from_min_max(
+                    a.right_top() + vec2(gap, 0.0),
+                    b.left_bottom() - vec2(gap, 0.0),
+                );
+                let mut child = |rect: Rect, layout: Layout| {
+                    let mut c = ui.new_child(UiBuilder::new().max_rect(rect).layout(layout));
+                    // A region never draws over its neighbours, whatever the window size.
+                    c.shrink_clip_rect(rect);
+                    c
+                };
+                top_bar(
+                    &mut child(top, Layout::left_to_right(Align::Center)),
                     &mut pu,
                     params,
                     shared,
-                    deck,
-                    &meter,
+                    flx4_lit,
                 );
-            }
-            middle_column(
-                &mut child(mid, Layout::top_down(Align::Min)),
-                &mut pu,
-                params,
-                shared,
-            );
-        });
+                for (deck, rect) in [(0usize, a), (1, b)] {
+                    let meter = meters.get(deck).copied().unwrap_or_default();
+                    deck_column(
+                        &mut child(rect, Layout::top_down(Align::Min)),
+                        &mut pu,
+                        params,
+                        shared,
+                        deck,
+                        &meter,
+                    );
+                }
+                middle_column(
+                    &mut child(mid, Layout::top_down(Align::Min)),
+                    &mut pu,
+                    params,
+                    shared,
+                );
+            });
     }
 }
 

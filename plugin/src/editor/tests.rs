@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use egui::{pos2, vec2, Event, Modifiers, PointerButton, Pos2, RawInput, Rect, Ui};
+use egui::{pos2, vec2, Event, Modifiers, PointerButton, Pos2, RawInput, Rect, Shape, Ui};
 use nice_plug::context::gui::{GuiContext, GuiContextInner};
 use nice_plug::context::PluginApi;
 use nice_plug::prelude::{Param, ParamPtr, PluginState};
@@ -95,8 +95,8 @@ impl Rig {
         }
     }
 
-    /// One frame with `events`, 1/30 s after the last one.
-    fn frame(&mut self, events: Vec<Event>, mut draw: impl FnMut(&mut Ui)) {
+    /// One frame with `events`, 1/30 s after the last one; returns what it painted.
+    fn frame(&mut self, events: Vec<Event>, mut draw: impl FnMut(&mut Ui)) -> Vec<Shape> {
         self.time += 1.0 / 30.0;
         let input = RawInput {
             screen_rect: Some(SCREEN),
@@ -106,6 +106,7 @@ impl Rig {
         };
         let mut out = self.ctx.run_ui(input, |ui| draw(ui));
         out.textures_delta.clear();
+        out.shapes.into_iter().map(|c| c.shape).collect()
     }
 }
 
@@ -293,6 +294,65 @@ fn flx4_moves_reach_the_host_and_idle_frames_write_nothing() {
     // Taken once: the next frame writes nothing.
     rig.frame(vec![], |ui| app.draw(ui));
     assert_eq!(rig.host.take(), vec![]);
+}
+
+/// Where `text` was painted (the first time).
+fn find_text(shapes: &[Shape], text: &str) -> Option<Rect> {
+    shapes.iter().find_map(|s| match s {
+        Shape::Text(t) if t.galley.text() == text => Some(t.visual_bounding_rect()),
+        Shape::Vec(v) => find_text(v, text),
+        _ => None,
+    })
+}
+
+/// Click the painted `text`; returns the next frame's shapes.
+fn click_text(rig: &mut Rig, app: &mut EditorApp, shapes: &[Shape], text: &str) -> Vec<Shape> {
+    let at = find_text(shapes, text)
+        .unwrap_or_else(|| panic!("{text:?} not drawn"))
+        .center();
+    rig.frame(vec![Event::PointerMoved(at)], |ui| app.draw(ui));
+    rig.frame(vec![button(at, true), button(at, false)], |ui| app.draw(ui));
+    rig.frame(vec![], |ui| app.draw(ui))
+}
+
+#[test]
+fn start_cancel_and_selectors_act() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (mut rig, mut app, shared) = app_rig();
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    assert!(find_text(&shapes, "ARMED").is_none());
+    let shapes = click_text(&mut rig, &mut app, &shapes, "START");
+    assert_eq!(shared.start_requests.load(Relaxed), 1);
+    assert_eq!(shared.cancel_requests.load(Relaxed), 0);
+    // CANCEL is disabled while idle.
+    let shapes = click_text(&mut rig, &mut app, &shapes, "CANCEL");
+    assert_eq!(shared.cancel_requests.load(Relaxed), 0);
+
+    shared.set_phase(PhaseView::Armed);
+    shared.beats_to_start.store(3.0, Relaxed);
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    assert!(find_text(&shapes, "Armed: 3.0 beats").is_some());
+    let shapes = click_text(&mut rig, &mut app, &shapes, "CANCEL");
+    assert_eq!(shared.cancel_requests.load(Relaxed), 1);
+    let shapes = click_text(&mut rig, &mut app, &shapes, "ARMED");
+    assert_eq!(
+        shared.start_requests.load(Relaxed),
+        2,
+        "pressed again: cancel"
+    );
+    assert_eq!(rig.host.take(), vec![], "the buttons are not parameters");
+
+    // An enum cell: one whole gesture to its value.
+    let _ = click_text(&mut rig, &mut app, &shapes, "B to A");
+    let dir = rig.params.direction.as_ptr();
+    assert_eq!(
+        rig.host.take(),
+        vec![Call::Begin(dir), Call::Set(dir, 1.0), Call::End(dir)]
+    );
+    assert_eq!(
+        rig.params.direction.value(),
+        crate::params::DirectionParam::BToA
+    );
 }
 
 #[test]
