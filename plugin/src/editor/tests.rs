@@ -325,7 +325,7 @@ fn start_cancel_and_selectors_act() {
     assert_eq!(shared.start_requests.load(Relaxed), 1);
     assert_eq!(shared.cancel_requests.load(Relaxed), 0);
     // CANCEL is disabled while idle.
-    let shapes = click_text(&mut rig, &mut app, &shapes, "CANCEL");
+    let _ = click_text(&mut rig, &mut app, &shapes, "CANCEL");
     assert_eq!(shared.cancel_requests.load(Relaxed), 0);
 
     shared.set_phase(PhaseView::Armed);
