@@ -1,16 +1,18 @@
 //! The egui editor: a compact DDJ-FLX4-like mixer surface.
 //!
 //! ```text
-//!  AI DJ | Host 124.00 BPM [124.00 BPM] | FLX4 * 1234 | tempo A +0% B +0% |  - 100% +  Bypass
+//!  AI DJ | Host 124.00 BPM [124.00 BPM] | FLX4 * 1234 Tempo A +0% B 0% |  - 100% + | Bypass
 //! +---------------------+------------------------------+---------------------+
-//! | DECK A      ON AIR  | TRANSITION                   | DECK B              |
-//! | (o) TRIM  | |  ||   | Preset  < Long blend >       |  ||  | |  (o) TRIM |
-//! | (o) HI    | |  ||   | Length, FX, Mode, Direction  |  ||  | |  (o) HI   |
-//! | (o) MID   | |  []   | Start on  Beat 1 4 8 16      |  []  | |  (o) MID  |
-//! | (o) LOW   | |  ||   | [    START    ] [CANCEL]     |  ||  | |  (o) LOW  |
-//! | (o) CFX   | |  ||   | [== Running 43% ==]          |  ||  | |  (o) CFX  |
-//! |  knobs  meter fader | Position ---[]---            | fader meter  knobs  |
-//! |                     | CROSSFADER curve, sharpness  |                     |
+//! | DECK A  main in     | Preset    < Long blend v >   | DECK B sidechain    |
+//! | (o) TRIM    |  [=]  | Length    [Preset v] [FX]    |  [=]  |    (o) TRIM |
+//! | (o) HI      |   |   | Mode      Hand/trigger|Pos.  |   |   |    (o) HI   |
+//! | (o) MID     |   |   | Direction Auto|A to B|B to A |   |   |    (o) MID  |
+//! | (o) LOW     |   |   | Start on  Beat|Bar|4|8|16    |   |   |    (o) LOW  |
+//! | (o) CFX     |   |   | [    START     ] [ CANCEL ]  |   |   |    (o) CFX  |
+//! |      knobs meter    | [===== Running 43% =====]    |    meter knobs      |
+//! |            fader    | Position ----[]----          | fader               |
+//! |                     | CROSSFADER            A 40%  |                     |
+//! |                     | Additive|Power|Cut (o) SHARP |                     |
 //! |                     | A ---------[]--------- B     |                     |
 //! +---------------------+------------------------------+---------------------+
 //! ```
