@@ -74,7 +74,7 @@ impl Target {
     }
 
     /// The float parameter behind a deck or crossfader target.
-    fn float_param(self, params: &AiDjParams) -> Option<&FloatParam> {
+    pub fn float_param(self, params: &AiDjParams) -> Option<&FloatParam> {
         let deck = |d: usize| -> &DeckParams { params.deck(d) };
         Some(match self {
             Target::Trim(d) => &deck(d).trim,

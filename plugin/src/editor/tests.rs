@@ -1,0 +1,412 @@
+//! The editor run headless: egui frames with synthetic pointer input against a recording
+//! [`GuiContextInner`] that plays the host, so the gestures the host would see are checked.
+
+#![allow(unsafe_code)]
+
+use std::sync::{Arc, Mutex};
+
+use egui::{pos2, vec2, Event, Modifiers, PointerButton, Pos2, RawInput, Rect, Shape, Ui};
+use nice_plug::context::gui::{GuiContext, GuiContextInner};
+use nice_plug::context::PluginApi;
+use nice_plug::prelude::{Param, ParamPtr, PluginState};
+
+use super::logic::GestureBook;
+use super::widgets::{self, colors, ParamUi};
+use super::EditorApp;
+use crate::controls::Target;
+use crate::params::AiDjParams;
+use crate::shared::{PhaseView, Shared};
+
+/// What the host was told.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Call {
+    Begin(ParamPtr),
+    Set(ParamPtr, f32),
+    End(ParamPtr),
+}
+
+/// A host: records every call and applies the values, as a wrapper does.
+#[derive(Default)]
+struct Host {
+    calls: Mutex<Vec<Call>>,
+}
+
+impl Host {
+    fn take(&self) -> Vec<Call> {
+        std::mem::take(&mut *self.calls.lock().expect("not poisoned"))
+    }
+
+    fn push(&self, c: Call) {
+        self.calls.lock().expect("not poisoned").push(c);
+    }
+}
+
+impl GuiContextInner for Host {
+    fn plugin_api(&self) -> PluginApi {
+        PluginApi::Clap
+    }
+
+    unsafe fn raw_begin_set_parameter(&self, param: ParamPtr) {
+        self.push(Call::Begin(param));
+    }
+
+    unsafe fn raw_set_parameter_normalized(&self, param: ParamPtr, normalized: f32) {
+        self.push(Call::Set(param, normalized));
+        // SAFETY: every pointer comes from the test's `AiDjParams`, alive for the whole test.
+        unsafe { param._internal_set_normalized_value(normalized) };
+    }
+
+    unsafe fn raw_end_set_parameter(&self, param: ParamPtr) {
+        self.push(Call::End(param));
+    }
+
+    fn get_state(&self) -> PluginState {
+        PluginState {
+            version: String::new(),
+            params: Default::default(),
+            fields: Default::default(),
+        }
+    }
+
+    fn set_state(&self, _state: PluginState) {}
+
+    fn request_restart(&self) {}
+}
+
+const SCREEN: Rect = Rect::from_min_max(Pos2::ZERO, pos2(760.0, 440.0));
+
+struct Rig {
+    ctx: egui::Context,
+    host: Arc<Host>,
+    gui: GuiContext,
+    params: Arc<AiDjParams>,
+    time: f64,
+}
+
+impl Rig {
+    fn new() -> Self {
+        let host = Arc::new(Host::default());
+        Self {
+            ctx: egui::Context::default(),
+            gui: GuiContext::new(host.clone()),
+            host,
+            params: Arc::new(AiDjParams::default()),
+            time: 0.0,
+        }
+    }
+
+    /// One frame with `events`, 1/30 s after the last one; returns what it painted.
+    fn frame(&mut self, events: Vec<Event>, mut draw: impl FnMut(&mut Ui)) -> Vec<Shape> {
+        self.time += 1.0 / 30.0;
+        let input = RawInput {
+            screen_rect: Some(SCREEN),
+            time: Some(self.time),
+            events,
+            ..Default::default()
+        };
+        let mut out = self.ctx.run_ui(input, |ui| draw(ui));
+        out.textures_delta.clear();
+        out.shapes.into_iter().map(|c| c.shape).collect()
+    }
+}
+
+fn button(pos: Pos2, pressed: bool) -> Event {
+    Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    }
+}
+
+/// Runs `events_per_frame` through a frame each with the deck A trim knob at the top left.
+fn knob_session(events_per_frame: Vec<Vec<Event>>) -> (Vec<Call>, Arc<AiDjParams>) {
+    let mut rig = Rig::new();
+    let mut book = GestureBook::default();
+    let params = rig.params.clone();
+    let gui = rig.gui.clone();
+    for events in events_per_frame {
+        rig.frame(events, |ui| {
+            let mut pu = ParamUi::new(gui.param_setter(), &mut book);
+            widgets::knob(
+                ui,
+                &mut pu,
+                &params.deck_a.trim,
+                "TRIM",
+                vec2(120.0, 40.0),
+                colors::DECK_A,
+                true,
+            );
+        });
+    }
+    (rig.host.take(), params)
+}
+
+#[test]
+fn a_knob_drag_is_one_gesture() {
+    let at = pos2(20.0, 20.0);
+    let mut frames = vec![vec![Event::PointerMoved(at)], vec![button(at, true)]];
+    for i in 1..=5 {
+        frames.push(vec![Event::PointerMoved(at - vec2(0.0, 10.0 * i as f32))]);
+    }
+    let end = at - vec2(0.0, 50.0);
+    frames.push(vec![button(end, false)]);
+    frames.push(vec![]);
+    let (calls, params) = knob_session(frames);
+    let trim = params.deck_a.trim.as_ptr();
+    let begins = calls.iter().filter(|c| **c == Call::Begin(trim)).count();
+    let ends = calls.iter().filter(|c| **c == Call::End(trim)).count();
+    assert_eq!((begins, ends), (1, 1), "{calls:?}");
+    assert_eq!(calls.first(), Some(&Call::Begin(trim)));
+    assert_eq!(calls.last(), Some(&Call::End(trim)));
+    let sets: Vec<f32> = calls
+        .iter()
+        .filter_map(|c| match c {
+            Call::Set(p, v) if *p == trim => Some(*v),
+            _ => None,
+        })
+        .collect();
+    assert!(sets.len() >= 3, "one set per moved frame: {calls:?}");
+    assert!(
+        sets.windows(2).all(|w| w[1] > w[0]),
+        "up turns up: {sets:?}"
+    );
+    // Up to 50 points of a 250-point range from the centre: at most +0.2 (the first few
+    // points go to egui's drag threshold).
+    let last = *sets.last().expect("sets");
+    assert!(last > 0.55 && last <= 0.7 + 1e-4, "{last}");
+    assert_eq!(params.deck_a.trim.unmodulated_normalized_value(), last);
+}
+
+#[test]
+fn double_click_resets_and_the_wheel_steps() {
+    let at = pos2(20.0, 20.0);
+    let wheel = Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: vec2(0.0, 1.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: Modifiers::NONE,
+    };
+    let frames = vec![
+        vec![Event::PointerMoved(at)],
+        vec![wheel.clone()],
+        vec![wheel],
+        vec![button(at, true), button(at, false)],
+        vec![button(at, true), button(at, false)],
+        vec![],
+    ];
+    let (calls, params) = knob_session(frames);
+    let trim = params.deck_a.trim.as_ptr();
+    let expect_step = |from: f32| {
+        let p = &params.deck_a.trim;
+        p.preview_normalized(p.preview_plain(from + 0.01))
+    };
+    let first = expect_step(0.5);
+    let second = expect_step(first);
+    assert_eq!(
+        calls,
+        vec![
+            // Two wheel notches: +1 % each (0.24 dB, snapped to the 0.1 dB step), one
+            // gesture each.
+            Call::Begin(trim),
+            Call::Set(trim, first),
+            Call::End(trim),
+            Call::Begin(trim),
+            Call::Set(trim, second),
+            Call::End(trim),
+            // Double click: back to 0 dB.
+            Call::Begin(trim),
+            Call::Set(trim, 0.5),
+            Call::End(trim),
+        ]
+    );
+}
+
+#[test]
+fn an_flx4_move_during_a_drag_joins_the_open_gesture() {
+    let rig = Rig::new();
+    let mut book = GestureBook::default();
+    let mut pu = ParamUi::new(rig.gui.param_setter(), &mut book);
+    let p = &rig.params.deck_b.eq_lo;
+    pu.begin(p);
+    pu.set_normalized_once(p, 0.2);
+    pu.end(p);
+    pu.set_normalized_once(p, 0.3);
+    let ptr = p.as_ptr();
+    assert_eq!(
+        rig.host.take(),
+        vec![
+            Call::Begin(ptr),
+            Call::Set(ptr, 0.2),
+            Call::End(ptr),
+            Call::Begin(ptr),
+            Call::Set(ptr, 0.3),
+            Call::End(ptr),
+        ]
+    );
+}
+
+fn app_rig() -> (Rig, EditorApp, Arc<Shared>) {
+    let rig = Rig::new();
+    let shared = Arc::new(Shared::default());
+    let mut app = EditorApp::new(rig.params.clone(), shared.clone());
+    app.open(&rig.ctx, rig.gui.clone());
+    (rig, app, shared)
+}
+
+#[test]
+fn flx4_moves_reach_the_host_and_idle_frames_write_nothing() {
+    let (mut rig, mut app, shared) = app_rig();
+    rig.frame(vec![], |ui| app.draw(ui));
+    rig.frame(vec![], |ui| app.draw(ui));
+    assert_eq!(
+        rig.host.take(),
+        vec![],
+        "drawing alone must not set parameters"
+    );
+
+    shared.push_midi_value(Target::EqLo(1), 0.0);
+    shared.push_midi_value(Target::Crossfader, 0.75);
+    let preset = rig.params.preset.preview_normalized(3);
+    shared.push_midi_value(Target::Preset, preset);
+    rig.frame(vec![], |ui| app.draw(ui));
+    let lo = rig.params.deck_b.eq_lo.as_ptr();
+    let xf = rig.params.crossfader.as_ptr();
+    let pr = rig.params.preset.as_ptr();
+    assert_eq!(
+        rig.host.take(),
+        vec![
+            Call::Begin(lo),
+            Call::Set(lo, 0.0),
+            Call::End(lo),
+            Call::Begin(xf),
+            Call::Set(xf, 0.75),
+            Call::End(xf),
+            Call::Begin(pr),
+            Call::Set(pr, preset),
+            Call::End(pr),
+        ]
+    );
+    assert_eq!(rig.params.deck_b.eq_lo.value(), 0.0);
+    assert_eq!(rig.params.crossfader.value(), 0.5);
+    assert_eq!(rig.params.preset.value(), 3);
+    // Taken once: the next frame writes nothing.
+    rig.frame(vec![], |ui| app.draw(ui));
+    assert_eq!(rig.host.take(), vec![]);
+}
+
+/// Where `text` was painted (the first time).
+fn find_text(shapes: &[Shape], text: &str) -> Option<Rect> {
+    shapes.iter().find_map(|s| match s {
+        Shape::Text(t) if t.galley.text() == text => Some(t.visual_bounding_rect()),
+        Shape::Vec(v) => find_text(v, text),
+        _ => None,
+    })
+}
+
+/// Click the painted `text`; returns the next frame's shapes.
+fn click_text(rig: &mut Rig, app: &mut EditorApp, shapes: &[Shape], text: &str) -> Vec<Shape> {
+    let at = find_text(shapes, text)
+        .unwrap_or_else(|| panic!("{text:?} not drawn"))
+        .center();
+    rig.frame(vec![Event::PointerMoved(at)], |ui| app.draw(ui));
+    rig.frame(vec![button(at, true), button(at, false)], |ui| app.draw(ui));
+    rig.frame(vec![], |ui| app.draw(ui))
+}
+
+#[test]
+fn start_cancel_and_selectors_act() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (mut rig, mut app, shared) = app_rig();
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    assert!(find_text(&shapes, "ARMED").is_none());
+    let shapes = click_text(&mut rig, &mut app, &shapes, "START");
+    assert_eq!(shared.start_requests.load(Relaxed), 1);
+    assert_eq!(shared.cancel_requests.load(Relaxed), 0);
+    // CANCEL is disabled while idle.
+    let _ = click_text(&mut rig, &mut app, &shapes, "CANCEL");
+    assert_eq!(shared.cancel_requests.load(Relaxed), 0);
+
+    shared.set_phase(PhaseView::Armed);
+    shared.beats_to_start.store(3.0, Relaxed);
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    assert!(find_text(&shapes, "Armed: 3.0 beats").is_some());
+    let shapes = click_text(&mut rig, &mut app, &shapes, "CANCEL");
+    assert_eq!(shared.cancel_requests.load(Relaxed), 1);
+    let shapes = click_text(&mut rig, &mut app, &shapes, "ARMED");
+    assert_eq!(
+        shared.start_requests.load(Relaxed),
+        2,
+        "pressed again: cancel"
+    );
+    assert_eq!(rig.host.take(), vec![], "the buttons are not parameters");
+
+    // An enum cell: one whole gesture to its value.
+    let _ = click_text(&mut rig, &mut app, &shapes, "B to A");
+    let dir = rig.params.direction.as_ptr();
+    assert_eq!(
+        rig.host.take(),
+        vec![Call::Begin(dir), Call::Set(dir, 1.0), Call::End(dir)]
+    );
+    assert_eq!(
+        rig.params.direction.value(),
+        crate::params::DirectionParam::BToA
+    );
+}
+
+#[test]
+fn every_phase_draws_at_the_smallest_and_a_large_size() {
+    let (mut rig, mut app, shared) = app_rig();
+    for phase in [
+        PhaseView::Idle,
+        PhaseView::Armed,
+        PhaseView::Running,
+        PhaseView::Holding,
+        PhaseView::Position,
+    ] {
+        shared.set_phase(phase);
+        shared.on_air.store(2, std::sync::atomic::Ordering::Relaxed);
+        shared.meters[0]
+            .peak
+            .store(1.5, std::sync::atomic::Ordering::Relaxed);
+        shared
+            .repaint
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        for size in [
+            vec2(super::MIN_SIZE.0, super::MIN_SIZE.1),
+            vec2(1400.0, 900.0),
+        ] {
+            rig.time += 0.1;
+            let input = RawInput {
+                screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
+                time: Some(rig.time),
+                ..Default::default()
+            };
+            let mut out = rig.ctx.run_ui(input, |ui| app.draw(ui));
+            out.textures_delta.clear();
+            assert!(!out.shapes.is_empty());
+        }
+    }
+    assert_eq!(rig.host.take(), vec![]);
+}
+
+#[test]
+fn the_session_zoom_is_applied_and_clamped() {
+    let rig = Rig::new();
+    rig.params
+        .ui_scale
+        .store(1.25, std::sync::atomic::Ordering::Relaxed);
+    let mut app = EditorApp::new(rig.params.clone(), Arc::new(Shared::default()));
+    app.open(&rig.ctx, rig.gui.clone());
+    let mut rig = rig;
+    rig.frame(vec![], |ui| app.draw(ui));
+    assert_eq!(rig.ctx.zoom_factor(), 1.25);
+
+    rig.params
+        .ui_scale
+        .store(f32::NAN, std::sync::atomic::Ordering::Relaxed);
+    app.open(&rig.ctx, rig.gui.clone());
+    rig.frame(vec![], |ui| app.draw(ui));
+    assert_eq!(rig.ctx.zoom_factor(), 1.0);
+}
