@@ -452,7 +452,14 @@ impl Plugin for AiDj {
     }
 
     fn reset(&mut self) {
+        // nice-plug also calls this on every start of processing (CLAP `start_processing`,
+        // VST3 `setProcessing(true)`), and some hosts stop and start processing around every
+        // block: the plugin's own beat clock must keep counting through it, or a transition
+        // armed on that clock never reaches its boundary. (On the host's transport the
+        // position is re-read every block anyway.)
+        let beat = self.engine.mixer.beat_position();
         self.engine.mixer.reset();
+        self.engine.mixer.set_beat_position(beat);
         self.engine.decoder.reset();
     }
 
