@@ -364,7 +364,9 @@ impl Transport {
             header: EventHeader::new_core(0, EventFlags::empty()),
             flags,
             song_pos_beats: BeatTime::from_float(beats),
-            song_pos_seconds: SecondsTime::from_float(self.start_beat * 60.0 / self.tempo + seconds),
+            song_pos_seconds: SecondsTime::from_float(
+                self.start_beat * 60.0 / self.tempo + seconds,
+            ),
             tempo: self.tempo,
             tempo_inc: 0.0,
             loop_start_beats: BeatTime::from_int(0),

@@ -10,9 +10,7 @@
 //! on: parameters are read every 16 frames (a control tick) and the crossfader ramps for 4 ms
 //! (192 frames at 48 kHz); gains, trims and faders ramp for 10 ms.
 
-use aidj_e2e::signal::{
-    add, first_difference, last_difference, max_diff, silence, sine, tone_in,
-};
+use aidj_e2e::signal::{add, first_difference, last_difference, max_diff, silence, sine, tone_in};
 use aidj_e2e::{
     clap_bundle_or_skip, clap_bundle_path, descriptors, load_entry, load_entry_unpinned,
     param_hash, Aux, Event, PluginHost, Schedule, Stereo, Transport, PARAM_IDS, PLUGIN_ID,
@@ -39,10 +37,7 @@ fn active_host(test: &str) -> Option<PluginHost> {
 }
 
 fn decks(frames: usize) -> (Stereo, Stereo) {
-    (
-        sine(FREQ_A, AMP, SR, frames),
-        sine(FREQ_B, AMP, SR, frames),
-    )
+    (sine(FREQ_A, AMP, SR, frames), sine(FREQ_B, AMP, SR, frames))
 }
 
 fn render(host: &mut PluginHost, a: &Stereo, b: &Stereo, events: &[Event]) -> Stereo {
@@ -71,7 +66,10 @@ fn descriptor_ports_and_parameters() {
     assert!(!inputs[1].is_main && inputs[1].channels == 2, "{inputs:?}");
     assert_eq!(inputs[1].name, "Deck B");
     assert_eq!(outputs.len(), 1, "{outputs:?}");
-    assert!(outputs[0].is_main && outputs[0].channels == 2, "{outputs:?}");
+    assert!(
+        outputs[0].is_main && outputs[0].channels == 2,
+        "{outputs:?}"
+    );
 
     // MIDI in (the FLX4): one note input port that speaks MIDI (dialect bit 2).
     let notes = host.note_ports(true).expect("note ports");
@@ -132,7 +130,10 @@ fn crossfader_automation_is_sample_accurate() {
         t0 + XF_SETTLE
     );
     // The ramp takes time: not a jump.
-    assert!(settled >= t0 + 150, "ramp too short: B alone from {settled}");
+    assert!(
+        settled >= t0 + 150,
+        "ramp too short: B alone from {settled}"
+    );
     // The same, measured as tones over 50 ms windows.
     let w = 2400;
     assert!(tone_in(&out, t0 - w..t0, FREQ_B, SR) < 1e-5);
@@ -376,10 +377,13 @@ fn non_finite_input_gives_finite_output() {
     ];
     let out = render(&mut bad_host, &a, &b, &events);
     let reference = render(&mut ok_host, &a0, &b0, &events);
-    let worst = out
-        .iter()
-        .flatten()
-        .fold(0.0f32, |m, x| if x.is_finite() { m.max(x.abs()) } else { f32::INFINITY });
+    let worst = out.iter().flatten().fold(0.0f32, |m, x| {
+        if x.is_finite() {
+            m.max(x.abs())
+        } else {
+            f32::INFINITY
+        }
+    });
     assert!(worst.is_finite() && worst <= 4.0, "peak {worst}");
     let diff = max_diff(&out, &reference, 0..n);
     assert!(diff <= EXACT, "differs from the zeroed input by {diff}");
@@ -447,7 +451,10 @@ fn start_stop_every_block_keeps_the_clock() {
         "toggling host: start {start2:?}, steady host {start1}"
     );
     let held = max_diff(&out2, &b, n - 4_800..n);
-    assert!(held < 1e-4, "deck B on air at the end (toggling host): {held}");
+    assert!(
+        held < 1e-4,
+        "deck B on air at the end (toggling host): {held}"
+    );
 }
 
 /// What a plugin scanner does: on a worker thread, load the library, create an instance,

@@ -30,7 +30,10 @@ fn vst3_bundle_in_pedalboard() {
     // A relative path (`target/venv/bin/python`) is taken from the workspace root: cargo runs
     // the test in this crate's directory.
     let python = if python.contains('/') && Path::new(&python).is_relative() {
-        workspace_root().join(&python).to_string_lossy().into_owned()
+        workspace_root()
+            .join(&python)
+            .to_string_lossy()
+            .into_owned()
     } else {
         python
     };
@@ -72,7 +75,9 @@ fn vst3_bundle_in_pedalboard() {
     assert_eq!(failures, 0, "{report}");
     // The figures that matter, checked here too (the script's own limits are the same).
     let figures = &report["figures"];
-    let err = figures["default_max_abs_error"].as_f64().unwrap_or(f64::NAN);
+    let err = figures["default_max_abs_error"]
+        .as_f64()
+        .unwrap_or(f64::NAN);
     assert!(err <= 1e-6, "deck A at defaults changed by {err}");
     assert_eq!(figures["parameters"].as_u64(), Some(26), "{figures}");
     assert_eq!(
