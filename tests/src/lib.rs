@@ -481,6 +481,8 @@ pub struct PluginHost {
     scratch: Scratch,
     /// Host frames rendered since activation (the transport position and steady time).
     frames: u64,
+    /// Events the plugin sent to the host (`out_events`) since instantiation.
+    output_events: u64,
     /// Processing schedule of `render`.
     pub schedule: Schedule,
 }
@@ -529,6 +531,7 @@ impl PluginHost {
             block: 512,
             scratch: Scratch::new(512),
             frames: 0,
+            output_events: 0,
             schedule: Schedule::Continuous,
         };
         host.params = host.read_params()?;
@@ -763,6 +766,12 @@ impl PluginHost {
         self.frames
     }
 
+    /// Events the plugin has sent to the host from `process` (parameter values, gestures,
+    /// notes) since it was instantiated.
+    pub fn output_event_count(&self) -> u64 {
+        self.output_events
+    }
+
     /// Render `deck_a` (main input) and `aux` (deck B) in blocks of the activation's block size,
     /// with `events` (frames relative to this call, any order) and, if given, the transport at
     /// every block. Successive calls continue the transport. Returns the main output.
@@ -911,6 +920,7 @@ impl PluginHost {
         if schedule == Schedule::StartStopEveryBlock {
             processor.ensure_processing_stopped();
         }
+        self.output_events += u64::from(out_events.len());
         self.frames += n as u64;
         Ok(())
     }
