@@ -8,9 +8,10 @@
 //! tempo with the beat position advancing per block; the state extension saves and loads.
 //!
 //! # Where the bundle comes from
-//! `AIDJ_CLAP_BUNDLE` (a path), else `<workspace>/target/bundled/AI DJ.clap` as written by
-//! `cargo xtask bundle aidj-plugin --release`. A test calls [`clap_bundle_or_skip`] first: with
-//! no bundle it prints a skip line and returns, unless `AIDJ_REQUIRE_BUNDLE=1`, when it fails.
+//! `AIDJ_CLAP_BUNDLE` (a path), else `AI DJ.clap` where `cargo xtask bundle aidj-plugin
+//! --release` writes it: `$CARGO_TARGET_DIR/bundled/` or `<workspace>/target/bundled/`. A test
+//! calls [`clap_bundle_or_skip`] first: with no bundle it prints a skip line and returns, unless
+//! `AIDJ_REQUIRE_BUNDLE=1`, when it fails.
 //!
 //! # Parameter values
 //! nice-plug exposes every parameter to CLAP as `normalized * step_count` (`0..1` for
@@ -135,18 +136,28 @@ pub fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-/// `AIDJ_CLAP_BUNDLE`, else `<workspace>/target/bundled/AI DJ.clap`.
+/// Where `cargo xtask bundle` writes: `$CARGO_TARGET_DIR/bundled` (a relative one taken
+/// from the workspace root), else `<workspace>/target/bundled`.
+pub fn bundled_dir() -> PathBuf {
+    let root = workspace_root();
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir).join("bundled"),
+        _ => root.join("target/bundled"),
+    }
+}
+
+/// `AIDJ_CLAP_BUNDLE`, else `AI DJ.clap` in [`bundled_dir`].
 pub fn clap_bundle_path() -> PathBuf {
     std::env::var_os("AIDJ_CLAP_BUNDLE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/bundled/AI DJ.clap"))
+        .unwrap_or_else(|| bundled_dir().join("AI DJ.clap"))
 }
 
-/// `AIDJ_VST3_BUNDLE`, else `<workspace>/target/bundled/AI DJ.vst3`.
+/// `AIDJ_VST3_BUNDLE`, else `AI DJ.vst3` in [`bundled_dir`].
 pub fn vst3_bundle_path() -> PathBuf {
     std::env::var_os("AIDJ_VST3_BUNDLE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/bundled/AI DJ.vst3"))
+        .unwrap_or_else(|| bundled_dir().join("AI DJ.vst3"))
 }
 
 /// Whether a missing bundle (or host tool) must fail the tests: `AIDJ_REQUIRE_BUNDLE=1`.
