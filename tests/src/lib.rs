@@ -784,8 +784,9 @@ impl PluginHost {
     }
 
     /// Render `deck_a` (main input) and `aux` (deck B) in blocks of the activation's block size,
-    /// with `events` (frames relative to this call, any order) and, if given, the transport at
-    /// every block. Successive calls continue the transport. Returns the main output.
+    /// with `events` (frames relative to this call, any order; those at or after the end are
+    /// dropped) and, if given, the transport at every block. Successive calls continue the
+    /// transport. Returns the main output.
     ///
     /// # Errors
     /// Not active, or the plugin's `process` fails.
