@@ -22,6 +22,9 @@ use aidj_mixer::{Direction, Transition, TransitionControl, TransitionDrive, Tran
 pub const PICKUP_DISTANCE: f32 = 0.05;
 /// Beats within which "now" counts as on the boundary (float noise from host positions).
 const BOUNDARY_EPSILON: f64 = 1e-6;
+/// Frames within which the boundary counts as falling on a frame (float noise in the beat
+/// positions, which differ with where the host's blocks start).
+const FRAME_EPSILON: f64 = 1e-6;
 
 /// Where the driver is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -228,7 +231,10 @@ impl TransitionDriver {
                 let wait = if start_beat <= beat || beats_per_frame <= 0.0 {
                     0
                 } else {
-                    ((start_beat - beat) / beats_per_frame).ceil() as usize
+                    // The first frame at or after the boundary; without the epsilon, noise of
+                    // 1e-12 frames above a whole number moved the start one frame (so one
+                    // control tick) later for some block sizes.
+                    ((start_beat - beat) / beats_per_frame - FRAME_EPSILON).ceil() as usize
                 };
                 let before = Segment {
                     frames: wait.min(frames),

@@ -448,7 +448,14 @@ impl Plugin for AiDj {
     }
 
     fn reset(&mut self) {
-        self.engine.mixer.reset();
+        // nice-plug calls this on every start of processing as well as for the host's reset
+        // (CLAP `start_processing`, VST3 `setProcessing(true)`), and some hosts stop and start
+        // processing around every block. Clearing the mixer here (filter and crossover state,
+        // the control-tick phase, the own beat clock) then cut every block short: with any EQ
+        // or filter away from unity the output jumped at each block boundary, and a transition
+        // armed on the plugin's clock never started. `activate` builds a fresh engine, so a
+        // (re)activation still starts clean; a reset keeps the stream going (an echo tail
+        // rings out) and only forgets half-received MIDI pairs.
         self.engine.decoder.reset();
     }
 
