@@ -9,10 +9,7 @@ need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
-# The plugin's egui editor links X11/xcb/GL (baseview).
-for pkg in libx11-dev libx11-xcb-dev libxcb1-dev libxcursor-dev libgl-dev; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
-done
+# (The plugin's editor needs no X11/GL -dev packages: baseview loads them at run time.)
 # A real VST3 host for the tests: pedalboard (PyPI) in a venv.
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 python3 -c "import ensurepip" >/dev/null 2>&1 || need_apt+=(python3-venv)

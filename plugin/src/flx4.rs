@@ -9,24 +9,14 @@
 //! map the centre exactly to 0.5 (MSB 64, or 8192) and the ends to 0 and 1, so the EQ detent
 //! and the filter's dead zone are hit from either kind of host.
 
+use crate::controls::Target;
+
 /// A continuous FLX4 control.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Knob {
-    /// Trim of deck 0 (A) or 1 (B).
-    Trim(usize),
-    /// EQ high.
-    EqHi(usize),
-    /// EQ mid.
-    EqMid(usize),
-    /// EQ low.
-    EqLo(usize),
-    /// CFX (the filter knob).
-    Filter(usize),
-    /// Channel fader.
-    Fader(usize),
-    /// Crossfader.
-    Crossfader,
-    /// Tempo slider (the DAW owns playback: shown, not applied).
+    /// A mixer control (trim, EQ, filter, fader of a deck, or the crossfader).
+    Control(Target),
+    /// Tempo slider of deck 0/1 (the DAW owns playback: shown, not applied).
     Tempo(usize),
 }
 
@@ -72,19 +62,19 @@ pub enum Flx4Event {
 
 /// `(MIDI channel 0..15, MSB CC, knob)`; the LSB is on `cc + 0x20`.
 pub const KNOBS: [(u8, u8, Knob); 15] = [
-    (6, 0x1F, Knob::Crossfader),
-    (0, 0x13, Knob::Fader(0)),
-    (1, 0x13, Knob::Fader(1)),
-    (0, 0x04, Knob::Trim(0)),
-    (1, 0x04, Knob::Trim(1)),
-    (0, 0x07, Knob::EqHi(0)),
-    (1, 0x07, Knob::EqHi(1)),
-    (0, 0x0B, Knob::EqMid(0)),
-    (1, 0x0B, Knob::EqMid(1)),
-    (0, 0x0F, Knob::EqLo(0)),
-    (1, 0x0F, Knob::EqLo(1)),
-    (6, 0x17, Knob::Filter(0)),
-    (6, 0x18, Knob::Filter(1)),
+    (6, 0x1F, Knob::Control(Target::Crossfader)),
+    (0, 0x13, Knob::Control(Target::Fader(0))),
+    (1, 0x13, Knob::Control(Target::Fader(1))),
+    (0, 0x04, Knob::Control(Target::Trim(0))),
+    (1, 0x04, Knob::Control(Target::Trim(1))),
+    (0, 0x07, Knob::Control(Target::EqHi(0))),
+    (1, 0x07, Knob::Control(Target::EqHi(1))),
+    (0, 0x0B, Knob::Control(Target::EqMid(0))),
+    (1, 0x0B, Knob::Control(Target::EqMid(1))),
+    (0, 0x0F, Knob::Control(Target::EqLo(0))),
+    (1, 0x0F, Knob::Control(Target::EqLo(1))),
+    (6, 0x17, Knob::Control(Target::Filter(0))),
+    (6, 0x18, Knob::Control(Target::Filter(1))),
     (0, 0x00, Knob::Tempo(0)),
     (1, 0x00, Knob::Tempo(1)),
 ];
@@ -224,7 +214,7 @@ mod tests {
         assert_eq!(
             e,
             Some(Flx4Event::Knob {
-                knob: Knob::EqLo(1),
+                knob: Knob::Control(Target::EqLo(1)),
                 value: 0.5
             })
         );
@@ -232,7 +222,7 @@ mod tests {
         assert_eq!(
             e,
             Some(Flx4Event::Knob {
-                knob: Knob::EqLo(1),
+                knob: Knob::Control(Target::EqLo(1)),
                 value: 0.5
             })
         );
@@ -241,7 +231,7 @@ mod tests {
         let Some(Flx4Event::Knob { knob, value }) = d.control_change(6, 0x3F, 0x34) else {
             panic!("crossfader LSB not decoded");
         };
-        assert_eq!(knob, Knob::Crossfader);
+        assert_eq!(knob, Knob::Control(Target::Crossfader));
         assert!((value - normalize_14bit(0x1234)).abs() < 1e-7);
         assert!((value - 0x1234 as f32 / 16383.0).abs() < 1e-3);
         // Ends.

@@ -204,23 +204,17 @@ impl Engine {
             shared.push_midi_value(target, value);
         };
         match event {
-            Flx4Event::Knob { knob, value } => {
-                let target = match knob {
-                    Knob::Trim(d) => Target::Trim(d),
-                    Knob::EqHi(d) => Target::EqHi(d),
-                    Knob::EqMid(d) => Target::EqMid(d),
-                    Knob::EqLo(d) => Target::EqLo(d),
-                    Knob::Filter(d) => Target::Filter(d),
-                    Knob::Fader(d) => Target::Fader(d),
-                    Knob::Crossfader => Target::Crossfader,
-                    Knob::Tempo(d) => {
-                        if let Some(s) = shared.tempo_sliders.get(d) {
-                            s.store(value * 2.0 - 1.0, Ordering::Relaxed);
-                        }
-                        return;
-                    }
-                };
-                set(self, target, value);
+            Flx4Event::Knob {
+                knob: Knob::Control(target),
+                value,
+            } => set(self, target, value),
+            Flx4Event::Knob {
+                knob: Knob::Tempo(d),
+                value,
+            } => {
+                if let Some(s) = shared.tempo_sliders.get(d) {
+                    s.store(value * 2.0 - 1.0, Ordering::Relaxed);
+                }
             }
             Flx4Event::Browse(steps) => {
                 let index = self.overrides.preset(params).saturating_add(steps);
