@@ -78,18 +78,6 @@ impl DeckParams {
             })),
         }
     }
-
-    /// The mixer's view of these controls.
-    pub fn to_mixer(&self) -> aidj_mixer::DeckParams {
-        aidj_mixer::DeckParams {
-            trim_db: self.trim.value(),
-            eq_low: self.eq_lo.value(),
-            eq_mid: self.eq_mid.value(),
-            eq_high: self.eq_hi.value(),
-            filter: self.filter.value(),
-            fader: self.fader.value(),
-        }
-    }
 }
 
 fn eq_param(name: String) -> FloatParam {

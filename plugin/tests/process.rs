@@ -124,19 +124,31 @@ fn output_is_identical_whatever_the_block_size() {
 #[test]
 fn missing_or_mono_sidechain_is_handled() {
     let n = 9_600;
-    let (a, _) = decks(n, RATE);
+    let (a, b) = decks(n, RATE);
     let mut host = Host::new(RATE, 256);
-    host.sidechain = false;
+    host.sidechain_channels = 0;
     host.set("xfader", 1.0);
-    let out = host.run(&a, &silence(n), 256, &[], |_, _| {});
+    let out = host.run(&a, &b, 256, &[], |_, _| {});
     assert_eq!(
         rms(&out, 0..n),
         0.0,
         "crossfader on B with no sidechain: silence"
     );
     host.set("xfader", -1.0);
-    let out = host.run(&a, &silence(n), 256, &[], |_, _| {});
+    let out = host.run(&a, &b, 256, &[], |_, _| {});
     assert!(max_diff(&out, &a, 2_000..n) < 1e-6, "deck A still passes");
+    // A mono sidechain feeds both sides of deck B.
+    let mut host = Host::new(RATE, 256);
+    host.sidechain_channels = 1;
+    host.set("xfader", 1.0);
+    let left = [b[0].clone(), b[0].clone()];
+    let right_differs = [b[0].clone(), vec![0.25; n]];
+    let out = host.run(&a, &right_differs, 256, &[], |_, _| {});
+    assert_eq!(
+        max_diff(&out, &left, 0..n),
+        0.0,
+        "mono deck B on both sides"
+    );
 }
 
 #[test]
@@ -298,20 +310,30 @@ fn own_clock_runs_at_the_clock_bpm_when_the_transport_is_stopped() {
 
 #[test]
 fn start_again_while_armed_cancels() {
+    // 150 BPM own clock, next-beat grid, 1-bar quick cut: pressed at frame 100 it would cut
+    // to deck B at beats 4-4.2; a second press while armed cancels it.
     let beat = 19_200usize;
     let n = 6 * beat;
     let (a, b) = decks(n, RATE);
-    let mut host = Host::new(RATE, 256);
-    host.set_str("clock_bpm", "150");
-    host.set_str("tr_phrase", "4 bars");
-    host.set_str("tr_preset", "Quick cut");
-    host.set_str("xfader", "A");
-    let cuts = [100, 200, 300, 400];
-    let out = host.run(&a, &b, 256, &cuts, |h, f| {
-        h.set("tr_start", if f == 100 || f == 300 { 1.0 } else { 0.0 });
-    });
+    let run = |presses: &[usize]| {
+        let mut host = Host::new(RATE, 256);
+        host.set_str("clock_bpm", "150");
+        host.set_str("tr_phrase", "Next beat");
+        host.set_str("tr_length", "1 bar");
+        host.set_str("tr_preset", "Quick cut");
+        host.set_str("xfader", "A");
+        host.run(&a, &b, 256, &[100, 200, 300, 400], |h, f| {
+            h.set("tr_start", if presses.contains(&f) { 1.0 } else { 0.0 });
+        })
+    };
+    let once = run(&[100]);
     assert!(
-        max_diff(&out, &a, 0..n) < 1e-6,
+        max_diff(&once, &b, 4 * beat + beat / 5 + 400..n) < 1e-6,
+        "one press: the transition runs"
+    );
+    let twice = run(&[100, 300]);
+    assert!(
+        max_diff(&twice, &a, 0..n) < 1e-6,
         "armed then cancelled: A throughout"
     );
 }

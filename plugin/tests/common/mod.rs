@@ -86,8 +86,8 @@ pub struct Host {
     pub latency_calls: u32,
     /// Host transport, advanced by the frames processed.
     pub transport: Option<HostTransport>,
-    /// Whether a sidechain buffer is passed at all.
-    pub sidechain: bool,
+    /// Sidechain channels passed: 0 = no sidechain buffer at all, 1 = mono, 2 = stereo.
+    pub sidechain_channels: usize,
 }
 
 impl Host {
@@ -121,7 +121,7 @@ impl Host {
             max_block,
             latency_calls: 0,
             transport: None,
-            sidechain: true,
+            sidechain_channels: 2,
         }
     }
 
@@ -199,14 +199,21 @@ impl Host {
                 s.push(ol);
                 s.push(or);
             });
+            let channels = self.sidechain_channels;
             side.set_slices(n, |s| {
                 s.push(&mut bl);
-                s.push(&mut br);
+                if channels > 1 {
+                    s.push(&mut br);
+                }
             });
         }
         let mut inputs = [side];
         let mut aux = AuxiliaryBuffers {
-            inputs: if self.sidechain { &mut inputs } else { &mut [] },
+            inputs: if self.sidechain_channels > 0 {
+                &mut inputs
+            } else {
+                &mut []
+            },
             outputs: &mut [],
         };
         let plugin = &mut self.plugin;
