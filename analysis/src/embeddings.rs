@@ -264,43 +264,19 @@ impl ModelSpec {
     /// [`Error::Model`] naming the sidecar when it is missing, unreadable, not JSON, has an
     /// unknown or mistyped field, or a value out of range.
     pub fn load(path: &Path) -> Result<ModelSpec> {
-        let is_json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let sidecar_path = if is_json {
-            path.to_path_buf()
-        } else {
-            path.with_extension("json")
-        };
-        let text = std::fs::read_to_string(&sidecar_path).map_err(|e| Error::Model {
-            path: sidecar_path.clone(),
-            reason: format!(
-                "cannot read the model's JSON sidecar ({e}); it must sit next to the .onnx file \
-                 with the same name"
-            ),
-        })?;
-        let invalid = |e: serde_json::Error| Error::Model {
-            path: sidecar_path.clone(),
-            reason: format!("invalid sidecar: {e}"),
-        };
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(invalid)?;
+        let file = SidecarFile::read(path, "model")?;
+        let value: serde_json::Value =
+            serde_json::from_str(&file.text).map_err(|e| file.invalid(e))?;
         // A stem sidecar has fields an embedding sidecar does not: say what it is first.
         if value.get("kind").and_then(|k| k.as_str()) == Some("stems") {
             return Err(Error::Model {
-                path: sidecar_path.clone(),
+                path: file.path,
                 reason: STEMS_NOT_EMBEDDING.into(),
             });
         }
-        let sidecar: Sidecar = serde_json::from_value(value).map_err(invalid)?;
-        let model_path = if is_json {
-            let dir = sidecar_path.parent().unwrap_or(Path::new(""));
-            match &sidecar.model {
-                Some(m) => dir.join(m),
-                None => sidecar_path.with_extension("onnx"),
-            }
-        } else {
-            path.to_path_buf()
-        };
+        let sidecar: Sidecar = serde_json::from_value(value).map_err(|e| file.invalid(e))?;
+        let model_path = file.model_path(sidecar.model.as_deref());
+        let sidecar_path = file.path;
         Self::from_sidecar(sidecar, model_path, sidecar_path)
     }
 
@@ -977,6 +953,61 @@ fn run_window(
             "embedding model `{}` failed on window {window}: {e}",
             spec.name
         ));
+    }
+}
+
+/// A model's JSON sidecar as read from disk, shared by the embedding and stem loaders.
+pub(crate) struct SidecarFile {
+    /// Where the sidecar is.
+    pub(crate) path: PathBuf,
+    /// Its text.
+    pub(crate) text: String,
+    /// The `.onnx` file the caller named, when it named the model rather than the sidecar.
+    given_model: Option<PathBuf>,
+}
+
+impl SidecarFile {
+    /// Reads the sidecar of `path` (the `.json` sidecar itself, or the `.onnx` model with the
+    /// sidecar next to it under the same name); `what` names the model kind in the error.
+    pub(crate) fn read(path: &Path, what: &str) -> Result<Self> {
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let (sidecar_path, given_model) = if is_json {
+            (path.to_path_buf(), None)
+        } else {
+            (path.with_extension("json"), Some(path.to_path_buf()))
+        };
+        let text = std::fs::read_to_string(&sidecar_path).map_err(|e| Error::Model {
+            path: sidecar_path.clone(),
+            reason: format!(
+                "cannot read the {what}'s JSON sidecar ({e}); it must sit next to the .onnx \
+                 file with the same name"
+            ),
+        })?;
+        Ok(Self {
+            path: sidecar_path,
+            text,
+            given_model,
+        })
+    }
+
+    /// The sidecar's text did not parse into its fields.
+    pub(crate) fn invalid(&self, e: serde_json::Error) -> Error {
+        Error::Model {
+            path: self.path.clone(),
+            reason: format!("invalid sidecar: {e}"),
+        }
+    }
+
+    /// The ONNX file: the one the caller named, else the sidecar's `model` field (relative
+    /// to the sidecar), else the sidecar's name with `.onnx`.
+    pub(crate) fn model_path(&self, named: Option<&Path>) -> PathBuf {
+        match (&self.given_model, named) {
+            (Some(given), _) => given.clone(),
+            (None, Some(m)) => self.path.parent().unwrap_or(Path::new("")).join(m),
+            (None, None) => self.path.with_extension("onnx"),
+        }
     }
 }
 

@@ -75,7 +75,7 @@
 //! The runner keeps one window of frames and a few sums per stem, so memory does not grow
 //! with the stream's length.
 
-use crate::embeddings::{load_plan_for, ModelKind, SpectrumKind, MAX_WINDOW_SECS};
+use crate::embeddings::{load_plan_for, ModelKind, SidecarFile, SpectrumKind, MAX_WINDOW_SECS};
 use crate::error::{Error, Result};
 use crate::report::{Stem, Stems};
 use crate::resample::StreamResampler;
@@ -160,34 +160,10 @@ impl StemSpec {
     /// [`Error::Model`] naming the sidecar when it is missing, unreadable, not JSON, has an
     /// unknown or mistyped field, or a value out of range.
     pub fn load(path: &Path) -> Result<StemSpec> {
-        let is_json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let sidecar_path = if is_json {
-            path.to_path_buf()
-        } else {
-            path.with_extension("json")
-        };
-        let text = std::fs::read_to_string(&sidecar_path).map_err(|e| Error::Model {
-            path: sidecar_path.clone(),
-            reason: format!(
-                "cannot read the stem model's JSON sidecar ({e}); it must sit next to the \
-                 .onnx file with the same name"
-            ),
-        })?;
-        let sidecar: StemSidecar = serde_json::from_str(&text).map_err(|e| Error::Model {
-            path: sidecar_path.clone(),
-            reason: format!("invalid sidecar: {e}"),
-        })?;
-        let model_path = if is_json {
-            let dir = sidecar_path.parent().unwrap_or(Path::new(""));
-            match &sidecar.model {
-                Some(m) => dir.join(m),
-                None => sidecar_path.with_extension("onnx"),
-            }
-        } else {
-            path.to_path_buf()
-        };
+        let file = SidecarFile::read(path, "stem model")?;
+        let sidecar: StemSidecar = serde_json::from_str(&file.text).map_err(|e| file.invalid(e))?;
+        let model_path = file.model_path(sidecar.model.as_deref());
+        let sidecar_path = file.path;
         Self::from_sidecar(sidecar, model_path, sidecar_path)
     }
 
