@@ -213,6 +213,7 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
         alternation: &acf_alt,
         snare: &acf_snare,
         frame_rate: fr,
+        onset_rate: onsets.len() as f64 / secs,
     };
     let Some(est) = tempo::estimate(&per, cfg.min_bpm, cfg.max_bpm) else {
         return out;
