@@ -35,6 +35,16 @@ target/py/bin/python -c "import pedalboard, numpy" >/dev/null 2>&1 ||
   target/py/bin/python -m pip install -q --disable-pip-version-check pedalboard numpy
 # The host tests fail, instead of skipping, when a bundle or the host is missing.
 export AIDJ_REQUIRE_BUNDLE=1 AIDJ_PYTHON="$PWD/target/py/bin/python"
+# Real recordings with truth (../shared/devset, beside the repository in CI): build the set
+# once into target/devset-audio, and the accuracy test scores the engine on it.
+if [ -f ../shared/devset/make_devset.sh ]; then
+  echo "== development set of real recordings (scripts/accuracy.sh --build-only)"
+  if ./scripts/accuracy.sh --build-only; then
+    export AIDJ_DEVSET="$PWD/target/devset-audio" AIDJ_REQUIRE_DEVSET=1
+  else
+    echo "warning: the development set could not be built; its accuracy test is skipped"
+  fi
+fi
 echo "== cargo test"
 cargo test --workspace --quiet 2>&1 | tee target/test-output.txt
 echo "== plugin without the editor (headless build)"
