@@ -83,7 +83,11 @@ fn beat_f(truth: &[f64], est: &[f64]) -> f64 {
     let r: Vec<f64> = truth.iter().copied().filter(|&t| t >= 5.0).collect();
     let e: Vec<f64> = est.iter().copied().filter(|&t| t >= 5.0).collect();
     if r.is_empty() || e.is_empty() {
-        return if r.is_empty() && e.is_empty() { 1.0 } else { 0.0 };
+        return if r.is_empty() && e.is_empty() {
+            1.0
+        } else {
+            0.0
+        };
     }
     let (mut i, mut j, mut hits) = (0, 0, 0usize);
     while i < r.len() && j < e.len() {
@@ -165,7 +169,8 @@ fn devset_scores_stay_above_their_floors() {
                 if let Some(b) = &row.beats {
                     let text = std::fs::read_to_string(b)
                         .unwrap_or_else(|e| panic!("{}: {e}", b.display()));
-                    let truth: Vec<f64> = text.lines().filter_map(|l| l.trim().parse().ok()).collect();
+                    let truth: Vec<f64> =
+                        text.lines().filter_map(|l| l.trim().parse().ok()).collect();
                     let f = beat_f(&truth, &rh.beat_times);
                     sc.beat_f.push(f);
                     line += &format!(" beatF {f:.3}");

@@ -29,6 +29,13 @@ pub const MIN_SECS: f64 = 3.0;
 /// The onset novelty peaks this long after the true onset (window and flux lag,
 /// measured on aidj-synth drums: +2.3 to +5.2 ms); subtracted from every beat time.
 const ONSET_LAG_SECS: f64 = 0.0035;
+/// Weight of the snare band against the low band (kick, bass) in the beat-phase check:
+/// snares and claps sit on beats 2 and 4, and they hold the phase where the kick is
+/// syncopated (hip-hop); a lower weight gained one more swing piece on the dev set but
+/// moved a syncopated hip-hop groove off its beat.
+const SNARE_IN_PHASE: f64 = 1.0;
+/// How much stronger the low-band onsets must be at a shifted phase to move the beats.
+const PHASE_MARGIN: f64 = 1.3;
 /// Half-width of the local mean removed from the onset functions, seconds.
 const LOCAL_MEAN_SECS: f64 = 0.25;
 
@@ -231,14 +238,16 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
         return out;
     }
     let mut tracked = beats::refine(&local, &dp);
-    // Kicks and snares sit on the beat: if they are clearly stronger half a beat later,
-    // the tracker locked onto the off-beats.
+    // Kicks, snares and bass notes sit on the beat: if they are clearly stronger half a beat
+    // later (straight off-beats) or a third / two thirds later (swung off-beats, where
+    // rides and comping accent the "let"), the tracker locked onto the off-beats.
     let drums: Vec<f32> = low
         .iter()
         .zip(&mid)
         .map(|(&l, &m)| {
             (if sl > 1e-9 { f64::from(l) / sl } else { 0.0 }
-                + if sm > 1e-9 { f64::from(m) / sm } else { 0.0 }) as f32
+                + SNARE_IN_PHASE * if sm > 1e-9 { f64::from(m) / sm } else { 0.0 })
+                as f32
         })
         .collect();
     let strength = |shift: f64| -> f64 {
@@ -252,10 +261,16 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
             })
             .sum()
     };
-    if strength(0.5 * period) > 1.3 * strength(0.0) {
+    let here = strength(0.0);
+    let best_shift = [0.5, 1.0 / 3.0, 2.0 / 3.0]
+        .iter()
+        .map(|&f| (f, strength(f * period)))
+        .filter(|&(_, v)| v > PHASE_MARGIN * here)
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((f, _)) = best_shift {
         tracked = tracked
             .iter()
-            .map(|&b| b + 0.5 * period)
+            .map(|&b| b + f * period)
             .filter(|&b| b < n as f64 - 1.0)
             .collect();
     }
