@@ -217,8 +217,8 @@ pub fn analyze_range(
     compress(&mut bass, &active);
 
     // Global chroma and key.
-    let t_mean = mean_profile(&treble, &active, 0..n);
-    let b_mean = mean_profile(&bass, &active, 0..n);
+    let t_mean = clarity_weighted(&treble, &active);
+    let b_mean = clarity_weighted(&bass, &active);
     let scores = keyfind::key_scores(&t_mean, &b_mean);
     let (best, second) = keyfind::best_two(&scores);
     let key = Key::from_index(best as u8);
@@ -367,6 +367,40 @@ fn mean_profile(frames: &[[f64; 12]], active: &[bool], range: Range<usize>) -> [
     if n > 0 {
         for x in &mut m {
             *x /= n as f64;
+        }
+    }
+    m
+}
+
+/// Mean of the active frames' profiles, each weighted by how peaked it is: one minus
+/// its normalised entropy (0 for a flat profile, as drums and noise give; 1 for a single
+/// pitch class). Frames where the harmony is clear decide the key.
+fn clarity_weighted(frames: &[[f64; 12]], active: &[bool]) -> [f64; 12] {
+    let mut m = [0.0; 12];
+    let mut wsum = 0.0;
+    let ln12 = 12f64.ln();
+    for (f, _) in frames.iter().zip(active).filter(|(_, &a)| a) {
+        let total: f64 = f.iter().sum();
+        if total <= 0.0 {
+            continue;
+        }
+        let h: f64 = f
+            .iter()
+            .filter(|&&v| v > 0.0)
+            .map(|&v| {
+                let p = v / total;
+                -p * p.ln()
+            })
+            .sum();
+        let w = (1.0 - h / ln12).max(0.0);
+        for (x, v) in m.iter_mut().zip(f) {
+            *x += w * v;
+        }
+        wsum += w;
+    }
+    if wsum > 0.0 {
+        for x in &mut m {
+            *x /= wsum;
         }
     }
     m
