@@ -23,6 +23,7 @@ pub mod embeddings;
 pub mod error;
 pub mod features;
 pub mod key;
+pub mod live;
 pub mod report;
 pub mod resample;
 #[cfg(feature = "onnx")]

@@ -9,8 +9,12 @@
 //! `AIDJ_REQUIRE_DEVSET=1`. The floors are what the engine reached, less about one file's
 //! worth, so that a change that loses a class of music fails here.
 
+use aidj_analysis::decode::AudioFile;
+use aidj_analysis::features::rhythm::Rhythm;
+use aidj_analysis::features::tonal::Tonal;
 use aidj_analysis::key::Key;
-use aidj_analysis::{analyze_file, AnalysisConfig};
+use aidj_analysis::live::{LiveAnalyzer, LiveConfig};
+use aidj_analysis::{AnalysisConfig, Analyzer};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -19,6 +23,77 @@ const MIN_TEMPO_A1: f64 = 0.82;
 const MIN_TEMPO_A2: f64 = 0.93;
 const MIN_KEY_MIREX: f64 = 0.66;
 const MIN_BEAT_F: f64 = 0.65;
+/// Share of tracks whose live read-out ends in agreement with the offline analysis (BPM
+/// within 2 %, same key): the issue's bar.
+const MIN_LIVE_AGREEMENT: f64 = 0.9;
+
+/// What one file gives: the offline rhythm and key, the live read-out at the end, and the
+/// seconds after which the live BPM (within 1 % of the offline one) and key (the same)
+/// stayed put over the first 30 s (`None`: not locked by then).
+struct FileResult {
+    rhythm: Rhythm,
+    tonal: Tonal,
+    live_bpm: Option<f64>,
+    live_key: Option<String>,
+    bpm_lock: Option<f64>,
+    key_lock: Option<f64>,
+}
+
+/// Decodes `path` once and plays it through the offline analyser and, in 512-frame
+/// blocks of the channel mean, through the live one.
+fn analyse(path: &Path) -> FileResult {
+    let mut file = AudioFile::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut offline: Option<Analyzer> = None;
+    let mut live: Option<LiveAnalyzer> = None;
+    let mut mono: Vec<f32> = Vec::new();
+    let mut early: Vec<(f64, Option<f64>, Option<String>)> = Vec::new();
+    while file
+        .next_block()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    {
+        let planes = file.block();
+        let rate = file.info().sample_rate;
+        let a = offline.get_or_insert_with(|| {
+            Analyzer::new(rate, planes.len(), AnalysisConfig::default()).expect("analyser")
+        });
+        let views: Vec<&[f32]> = planes.iter().map(|p| &p[..]).collect();
+        a.push(&views);
+        let l = live
+            .get_or_insert_with(|| LiveAnalyzer::new(rate, LiveConfig::default()).expect("live"));
+        let len = views.iter().map(|p| p.len()).min().unwrap_or(0);
+        mono.clear();
+        mono.extend((0..len).map(|i| views.iter().map(|p| p[i]).sum::<f32>() / views.len() as f32));
+        for c in mono.chunks(512) {
+            let before = l.secs();
+            l.push(c);
+            if l.secs() <= 30.0 && before.floor() != l.secs().floor() {
+                let sn = l.snapshot();
+                early.push((sn.track_secs, sn.bpm, sn.key));
+            }
+        }
+    }
+    let (an, _, _) = offline.expect("audio").finish();
+    let end = live.expect("audio").snapshot();
+    let (off_bpm, off_key) = (an.rhythm.tempo_bpm_global, an.tonal.harmony.key.clone());
+    let lock = |ok: &dyn Fn(&(f64, Option<f64>, Option<String>)) -> bool| -> Option<f64> {
+        match early.iter().rposition(|e| !ok(e)) {
+            None => early.first().map(|e| e.0),
+            Some(i) => early.get(i + 1).map(|e| e.0),
+        }
+    };
+    let bpm_lock = off_bpm.and_then(|o| lock(&|e| e.1.is_some_and(|b| (b / o - 1.0).abs() < 0.01)));
+    let key_lock = off_key
+        .as_ref()
+        .and_then(|k| lock(&|e| e.2.as_ref() == Some(k)));
+    FileResult {
+        rhythm: an.rhythm,
+        tonal: an.tonal.harmony,
+        live_bpm: end.bpm,
+        live_key: end.key,
+        bpm_lock,
+        key_lock,
+    }
+}
 
 struct Row {
     file: String,
@@ -113,6 +188,9 @@ fn beat_f(truth: &[f64], est: &[f64]) -> f64 {
 struct Scores {
     a1: Vec<f64>,
     a2: Vec<f64>,
+    live_agree: Vec<f64>,
+    bpm_locks: Vec<f64>,
+    key_locks: Vec<f64>,
     key: Vec<f64>,
     beat_f: Vec<f64>,
     lines: Vec<String>,
@@ -146,12 +224,15 @@ fn devset_scores_stay_above_their_floors() {
                     *n - 1
                 };
                 let Some(row) = rows.get(i) else { break };
-                let fa = analyze_file(&dir.join(&row.file), &AnalysisConfig::default())
-                    .unwrap_or_else(|e| panic!("{}: {e}", row.file));
-                let rh = &fa.report.analysis.rhythm;
-                let tonal = &fa.report.analysis.tonal.harmony;
+                let fr = analyse(&dir.join(&row.file));
+                let (rh, tonal) = (&fr.rhythm, &fr.tonal);
                 let mut sc = scores.lock().expect("lock");
                 let est = rh.tempo_bpm_global.unwrap_or(f64::NAN);
+                let bpm_agrees = fr.live_bpm.is_some_and(|l| (l / est - 1.0).abs() < 0.02);
+                let agree = bpm_agrees && fr.live_key == tonal.key;
+                sc.live_agree.push(f64::from(u8::from(agree)));
+                sc.bpm_locks.push(fr.bpm_lock.unwrap_or(f64::INFINITY));
+                sc.key_locks.push(fr.key_lock.unwrap_or(f64::INFINITY));
                 let mut line = format!("{:<34} bpm {est:7.2}", row.file);
                 if let Some(t) = row.bpm {
                     let within = |f: f64| (est - t * f).abs() <= 0.04 * t * f;
@@ -191,7 +272,27 @@ fn devset_scores_stay_above_their_floors() {
         sc.key.len(),
         sc.beat_f.len()
     );
+    let share = |x: &[f64], secs: f64| {
+        x.iter().filter(|&&t| t <= secs).count() as f64 / x.len().max(1) as f64
+    };
+    let median = |x: &mut Vec<f64>| {
+        x.sort_by(f64::total_cmp);
+        x.get(x.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let live = mean(&sc.live_agree);
+    println!(
+        "live: ends in agreement on {live:.3}; BPM locked within 8 s on {:.2} (median {:.0} s), \
+         key within 15 s on {:.2} (median {:.0} s)",
+        share(&sc.bpm_locks, 8.0),
+        median(&mut sc.bpm_locks),
+        share(&sc.key_locks, 15.0),
+        median(&mut sc.key_locks)
+    );
     assert!(sc.a1.len() >= 50 && sc.key.len() >= 10 && sc.beat_f.len() >= 40);
+    assert!(
+        live >= MIN_LIVE_AGREEMENT,
+        "live agreement {live:.3} < {MIN_LIVE_AGREEMENT}"
+    );
     assert!(a1 >= MIN_TEMPO_A1, "tempo A1 {a1:.3} < {MIN_TEMPO_A1}");
     assert!(a2 >= MIN_TEMPO_A2, "tempo A2 {a2:.3} < {MIN_TEMPO_A2}");
     assert!(key >= MIN_KEY_MIREX, "key MIREX {key:.3} < {MIN_KEY_MIREX}");

@@ -16,6 +16,7 @@ mod bench;
 mod demo;
 mod files;
 mod library;
+mod live;
 mod recommend;
 mod train;
 
@@ -51,6 +52,8 @@ enum Command {
     Recommend(recommend::RecommendArgs),
     /// List or search a model's tracks; --csv exports them.
     Library(library::LibraryArgs),
+    /// Run the plugin's live analysis on a file and print a deck's read-out every second.
+    Live(live::LiveArgs),
 }
 
 /// Analysis settings shared by the commands that analyse.
@@ -171,6 +174,7 @@ fn main() -> ExitCode {
         Command::Train(t) => train::run(t),
         Command::Recommend(r) => recommend::run(r),
         Command::Library(l) => library::run(l),
+        Command::Live(l) => live::run(l),
     };
     match result {
         Ok(code) => code,

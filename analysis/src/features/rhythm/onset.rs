@@ -227,6 +227,38 @@ impl OnsetAccumulator {
         self.band_db.push(db);
     }
 
+    /// A copy holding only frames `range` (clamped), for the summary of a window (the
+    /// live analysis' last seconds). The flux history stays that of the last frame, so
+    /// pushing on the copy continues the stream.
+    pub fn window(&self, range: std::ops::Range<usize>) -> OnsetAccumulator {
+        let end = range.end.min(self.len());
+        let start = range.start.min(end);
+        OnsetAccumulator {
+            frame_rate: self.frame_rate,
+            bands: self.bands.clone(),
+            prev1: self.prev1,
+            prev2: self.prev2,
+            lin1: self.lin1,
+            lin2: self.lin2,
+            frames: self.frames,
+            onset: self.onset[start..end].to_vec(),
+            onset_low: self.onset_low[start..end].to_vec(),
+            onset_mid: self.onset_mid[start..end].to_vec(),
+            onset_high: self.onset_high[start..end].to_vec(),
+            band_db: self.band_db[start..end].to_vec(),
+        }
+    }
+
+    /// Forgets the first `n` frames (memory stays bounded in an endless stream).
+    pub fn drop_front(&mut self, n: usize) {
+        let n = n.min(self.len());
+        self.onset.drain(..n);
+        self.onset_low.drain(..n);
+        self.onset_mid.drain(..n);
+        self.onset_high.drain(..n);
+        self.band_db.drain(..n);
+    }
+
     /// Frame energy in dB (all bands).
     pub fn energy_db(&self, frame: usize) -> f32 {
         let p: f32 = self.band_db[frame]

@@ -22,6 +22,7 @@
 //!      beat by beat (backbeat), and positive at twice the beat. This is what tells
 //!      hip-hop at 85 with 16th hats from 170, and drum-and-bass at 174 from 87;
 //!    - the backbeat cue (snare every second beat, not every beat).
+//!
 //!    The drum cues count in proportion to the level's own periodicity, so they never
 //!    promote a level that is not a pulse of the piece.
 //! 4. The chosen level is folded by octaves into the user's range; its period is refined

@@ -136,6 +136,16 @@ impl ChromaAccumulator {
         self.treble.len()
     }
 
+    /// Forgets the first `n` frames (memory stays bounded in an endless stream); the
+    /// tuning histogram keeps every vote.
+    pub fn drop_front(&mut self, n: usize) {
+        let n = n.min(self.frames());
+        self.treble.drain(..n);
+        self.bass.drain(..n);
+        self.roughness.drain(..n);
+        self.level.drain(..n);
+    }
+
     /// Takes one frame of the tonal STFT.
     pub fn push(&mut self, frame: &SpectrumFrame) {
         let mut treble = [0f32; PROFILE_BINS];

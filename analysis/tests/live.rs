@@ -1,0 +1,211 @@
+//! The live path (`aidj_analysis::live`) against the offline analyser and the truth of
+//! generated tracks: agreement, convergence, track changes, odd input.
+
+use aidj_analysis::key::Key;
+use aidj_analysis::live::{LiveAnalyzer, LiveConfig, LiveSnapshot};
+use aidj_analysis::{AnalysisConfig, Analyzer};
+use aidj_synth::{render, Groove, TrackSpec};
+
+fn mono(spec: &TrackSpec) -> (u32, Vec<f32>) {
+    let audio = render(spec);
+    let n = audio.frames();
+    let m = (0..n)
+        .map(|i| audio.channels.iter().map(|c| c[i]).sum::<f32>() / audio.channels.len() as f32)
+        .collect();
+    (audio.sample_rate, m)
+}
+
+/// Block sizes a host might use, changing from block to block (deterministic).
+struct Blocks(u64);
+impl Blocks {
+    fn next(&mut self) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        [1usize, 32, 64, 100, 128, 256, 441, 512, 1024, 4096][(self.0 >> 33) as usize % 10]
+    }
+}
+
+/// Feeds `x` in host-like blocks; a snapshot after every whole second: `(secs, snapshot)`.
+fn play(live: &mut LiveAnalyzer, x: &[f32], seed: u64) -> Vec<LiveSnapshot> {
+    let mut blocks = Blocks(seed);
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut next = live.secs().floor() + 1.0;
+    while i < x.len() {
+        let j = (i + blocks.next()).min(x.len());
+        live.push(&x[i..j]);
+        i = j;
+        if live.secs() >= next {
+            out.push(live.snapshot());
+            next += 1.0;
+        }
+    }
+    out
+}
+
+fn offline(rate: u32, x: &[f32]) -> (f64, String) {
+    let mut a = Analyzer::new(rate, 1, AnalysisConfig::default()).expect("analyser");
+    for c in x.chunks(4096) {
+        a.push(&[c]);
+    }
+    let (an, _, _) = a.finish();
+    (
+        an.rhythm.tempo_bpm_global.expect("bpm"),
+        an.tonal.harmony.key.expect("key"),
+    )
+}
+
+/// First second from which every snapshot satisfies `ok`.
+fn locked_from(snaps: &[LiveSnapshot], ok: impl Fn(&LiveSnapshot) -> bool) -> Option<f64> {
+    let last_bad = snaps.iter().rposition(|s| !ok(s));
+    match last_bad {
+        None => snaps.first().map(|s| s.track_secs),
+        Some(i) => snaps.get(i + 1).map(|s| s.track_secs),
+    }
+}
+
+#[test]
+fn live_ends_where_the_offline_analysis_is_and_locks_fast() {
+    for (title, bpm, root, minor, groove) in [
+        ("Live House", 124.0, 9u8, true, Groove::FourOnTheFloor),
+        ("Live Hop", 88.0, 2, false, Groove::HipHop),
+        ("Live Breaks", 172.0, 7, true, Groove::HalfTimeFeel),
+    ] {
+        // 40 bars: intro (tonic chord only, its mode unclear), main, breakdown, drop, outro.
+        let mut spec = TrackSpec::new(title, bpm, root, minor, groove);
+        spec.bars = 40;
+        let (rate, x) = mono(&spec);
+        let (off_bpm, off_key) = offline(rate, &x);
+        let mut live = LiveAnalyzer::new(rate, LiveConfig::default()).expect("live");
+        play(&mut live, &x, 7);
+        let end = live.snapshot();
+        let live_bpm = end.bpm.expect("live bpm");
+        assert!(
+            (live_bpm / off_bpm - 1.0).abs() < 0.005,
+            "{title}: live {live_bpm} vs offline {off_bpm}"
+        );
+        assert_eq!(end.key.as_deref(), Some(off_key.as_str()), "{title}");
+        let truth_key = Key::new(root, minor).name();
+        assert_eq!(end.key.as_deref(), Some(truth_key.as_str()), "{title}");
+        assert_eq!(end.camelot, Some(Key::new(root, minor).camelot_code()));
+        // Convergence from the first bar of harmony: 16 bars (main, drop) without the intro.
+        spec.bars = 16;
+        let (rate, x) = mono(&spec);
+        let mut live = LiveAnalyzer::new(rate, LiveConfig::default()).expect("live");
+        let snaps = play(&mut live, &x, 5);
+        let bpm_lock = locked_from(&snaps, |s| {
+            s.bpm.is_some_and(|b| (b / bpm - 1.0).abs() < 0.01)
+        });
+        let key_lock = locked_from(&snaps, |s| s.key.as_deref() == Some(truth_key.as_str()));
+        println!("{title}: BPM locked at {bpm_lock:?} s, key at {key_lock:?} s");
+        assert!(
+            bpm_lock.is_some_and(|t| t <= 8.0),
+            "{title}: BPM lock {bpm_lock:?}"
+        );
+        assert!(
+            key_lock.is_some_and(|t| t <= 15.0),
+            "{title}: key lock {key_lock:?}"
+        );
+        // Loudness and energy are there once 3 s have played.
+        let s = &snaps[5];
+        assert!(s.lufs_short.is_some_and(|l| l > -40.0 && l < 0.0), "{s:?}");
+        assert!(s.energy.is_some_and(|e| (0.0..=1.0).contains(&e)));
+        // The beat phase points at the beats: the next beat is within one period.
+        let period = 60.0 / bpm;
+        assert!(end
+            .next_beat_secs
+            .is_some_and(|n| (0.0..=period + 1e-9).contains(&n)));
+        assert!(end.beat_in_bar.is_some_and(|b| b < 4));
+    }
+}
+
+#[test]
+fn the_beat_phase_matches_the_generated_grid() {
+    let spec = TrackSpec::new("Live Grid", 120.0, 0, false, Groove::FourOnTheFloor);
+    let (rate, x) = mono(&spec);
+    let mut live = LiveAnalyzer::new(rate, LiveConfig::default()).expect("live");
+    // Stop 20.25 s in: beats every 0.5 s from 0, so a quarter of a beat after beat 40.
+    let stop = (20.25 * rate as f64) as usize;
+    play(&mut live, &x[..stop], 3);
+    let s = live.snapshot();
+    let phase = s.beat_phase.expect("phase");
+    let d = (phase - 0.5).abs();
+    assert!(d < 0.05, "phase {phase}");
+    // Beat 40 is the first beat of bar 11 (bars of 4 from 0 s).
+    assert_eq!(s.beat_in_bar, Some(0), "{s:?}");
+}
+
+#[test]
+fn a_new_track_after_silence_restarts_and_relocks() {
+    let a = TrackSpec::new("Deck One", 128.0, 9, true, Groove::FourOnTheFloor);
+    let mut b = TrackSpec::new("Deck Two", 96.0, 4, false, Groove::Breakbeat);
+    b.bars = 24;
+    let (rate, xa) = mono(&a);
+    let (rb, xb) = mono(&b);
+    assert_eq!(rate, rb);
+    let mut x = xa;
+    x.extend(std::iter::repeat_n(0.0, 3 * rate as usize));
+    x.extend(xb);
+    let mut live = LiveAnalyzer::new(rate, LiveConfig::default()).expect("live");
+    let snaps = play(&mut live, &x, 11);
+    let second: Vec<LiveSnapshot> = snaps.iter().filter(|s| s.track == 2).cloned().collect();
+    assert!(!second.is_empty(), "no track change seen");
+    assert!(snaps.iter().any(|s| s.silent && s.track == 1));
+    let truth_key = Key::new(4, false).name();
+    let bpm_lock = locked_from(&second, |s| {
+        s.bpm.is_some_and(|v| (v / 96.0 - 1.0).abs() < 0.01)
+    });
+    let key_lock = locked_from(&second, |s| s.key.as_deref() == Some(truth_key.as_str()));
+    println!("after the switch: BPM locked at {bpm_lock:?} s, key at {key_lock:?} s");
+    assert!(bpm_lock.is_some_and(|t| t <= 8.0), "{bpm_lock:?}");
+    assert!(key_lock.is_some_and(|t| t <= 15.0), "{key_lock:?}");
+}
+
+#[test]
+fn silence_nan_and_rate_changes_are_handled() {
+    for rate in [22_050u32, 44_100, 48_000, 96_000] {
+        let mut live = LiveAnalyzer::new(rate, LiveConfig::default()).expect("live");
+        let mut x = vec![0.0f32; rate as usize * 5];
+        x[100] = f32::NAN;
+        x[200] = f32::INFINITY;
+        live.push(&x);
+        let s = live.snapshot();
+        assert_eq!(s.bpm, None);
+        assert_eq!(s.key, None);
+        assert!(s.silent && live.is_idle());
+        assert!((s.t - 5.0).abs() < 1e-6);
+        // An empty block is fine.
+        live.push(&[]);
+    }
+    assert!(LiveAnalyzer::new(0, LiveConfig::default()).is_err());
+}
+
+#[test]
+fn memory_stays_bounded_on_a_long_stream() {
+    // Two minutes of an 8-bar loop through short windows: the frames held stay within
+    // twice the longest window, and the snapshot still reads the loop's tempo.
+    let mut spec = TrackSpec::new("Endless", 125.0, 5, true, Groove::FourOnTheFloor);
+    spec.bars = 8;
+    let (rate, x) = mono(&spec);
+    let config = LiveConfig {
+        rhythm_window_secs: 10.0,
+        key_window_secs: 20.0,
+        ..LiveConfig::default()
+    };
+    let mut live = LiveAnalyzer::new(rate, config).expect("live");
+    let loops = (120.0 * rate as f64 / x.len() as f64).ceil() as usize;
+    for _ in 0..loops {
+        for c in x.chunks(2048) {
+            live.push(c);
+        }
+    }
+    assert!(live.secs() >= 120.0);
+    assert!(live.held_secs() <= 40.5, "{}", live.held_secs());
+    let s = live.snapshot();
+    assert!(
+        s.bpm.is_some_and(|b| (b / 125.0 - 1.0).abs() < 0.01),
+        "{s:?}"
+    );
+}
