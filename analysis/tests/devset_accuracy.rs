@@ -39,6 +39,9 @@ struct FileResult {
     key_lock: Option<f64>,
 }
 
+/// A live read-out in the first 30 s: seconds into the track, BPM, key.
+type Early = (f64, Option<f64>, Option<String>);
+
 /// Decodes `path` once and plays it through the offline analyser and, in 512-frame
 /// blocks of the channel mean, through the live one.
 fn analyse(path: &Path) -> FileResult {
@@ -46,7 +49,7 @@ fn analyse(path: &Path) -> FileResult {
     let mut offline: Option<Analyzer> = None;
     let mut live: Option<LiveAnalyzer> = None;
     let mut mono: Vec<f32> = Vec::new();
-    let mut early: Vec<(f64, Option<f64>, Option<String>)> = Vec::new();
+    let mut early: Vec<Early> = Vec::new();
     while file
         .next_block()
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -75,7 +78,7 @@ fn analyse(path: &Path) -> FileResult {
     let (an, _, _) = offline.expect("audio").finish();
     let end = live.expect("audio").snapshot();
     let (off_bpm, off_key) = (an.rhythm.tempo_bpm_global, an.tonal.harmony.key.clone());
-    let lock = |ok: &dyn Fn(&(f64, Option<f64>, Option<String>)) -> bool| -> Option<f64> {
+    let lock = |ok: &dyn Fn(&Early) -> bool| -> Option<f64> {
         match early.iter().rposition(|e| !ok(e)) {
             None => early.first().map(|e| e.0),
             Some(i) => early.get(i + 1).map(|e| e.0),
