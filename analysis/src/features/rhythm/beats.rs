@@ -260,6 +260,72 @@ pub fn fit_grid(beats: &[f64], period_guess: f64) -> Option<Grid> {
     })
 }
 
+/// Linear interpolation of `x` at fractional index `t` (0 outside).
+fn at(x: &[f32], t: f64) -> f64 {
+    if t < 0.0 {
+        return 0.0;
+    }
+    let i = t.floor() as usize;
+    if i + 1 >= x.len() {
+        return x.get(i).map_or(0.0, |&v| f64::from(v));
+    }
+    let f = t - i as f64;
+    f64::from(x[i]) * (1.0 - f) + f64::from(x[i + 1]) * f
+}
+
+/// Mean local score at the given beat frames.
+pub fn mean_score(local: &[f32], beats: &[f64]) -> f64 {
+    if beats.is_empty() {
+        return 0.0;
+    }
+    beats.iter().map(|&b| at(local, b)).sum::<f64>() / beats.len() as f64
+}
+
+/// The one steady grid that best explains the local score between frames `first` and
+/// `last`: periods within ±0.5 % of `period` and every phase (quarter-frame steps) are
+/// tried, and the grid with the highest mean score at its beats wins. Returns the grid
+/// (its `index` numbers `beats` on it) and that mean score.
+///
+/// A tracker following a steady piece can still slip half a beat for a few bars (a
+/// syncopated riff, a break); such a path is not one line, but this grid is, and when it
+/// holds about as much onset strength as the path, it is the better beat list.
+pub fn steady_grid(local: &[f32], beats: &[f64], period: f64) -> Option<(Grid, f64)> {
+    let (&first, &last) = (beats.first()?, beats.last()?);
+    if !(period > 2.0) || last - first < 4.0 * period {
+        return None;
+    }
+    let mut best = (f64::NEG_INFINITY, 0.0, period);
+    for step in -8..=8 {
+        let p = period * (1.0 + 0.005 * f64::from(step) / 8.0);
+        let count = ((last - first) / p).floor() as usize + 1;
+        let mut phase = 0.0;
+        while phase < p {
+            let origin = first - 0.5 * p + phase;
+            let s: f64 = (0..count).map(|k| at(local, origin + p * k as f64)).sum();
+            let mean = s / count as f64;
+            if mean > best.0 {
+                best = (mean, origin, p);
+            }
+            phase += 0.25;
+        }
+    }
+    let (mean, origin, p) = best;
+    let index = beats
+        .iter()
+        .map(|&b| ((b - origin) / p).round() as i64)
+        .collect();
+    Some((
+        Grid {
+            origin,
+            period: p,
+            index,
+            residual: 0.0,
+            constant: true,
+        },
+        mean,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,6 +375,34 @@ mod tests {
             grid.period
         );
         assert!(grid.constant);
+    }
+
+    #[test]
+    fn steady_grid_mends_a_half_beat_slip() {
+        // Clicks every 43.07 frames (120 BPM); a path that sits half a beat late on beats
+        // 40-59 is not one line, but the steady grid finds the clicks again.
+        let period = 60.0 * 22050.0 / 256.0 / 120.0;
+        let (x, truth) = clicks(6000, period, 17.0, 0.0);
+        let local = local_score(&novelty(&x, 20), period);
+        let path: Vec<f64> = truth
+            .iter()
+            .enumerate()
+            .map(|(k, &t)| {
+                if (40..60).contains(&k) {
+                    t + 0.5 * period
+                } else {
+                    t
+                }
+            })
+            .collect();
+        assert!(!fit_grid(&path, period).expect("grid").constant);
+        let (g, score) = steady_grid(&local, &path, period).expect("steady");
+        assert!(score > mean_score(&local, &path), "{score}");
+        assert!((g.period / period - 1.0).abs() < 0.001, "{}", g.period);
+        for (k, &t) in truth.iter().enumerate() {
+            let on = g.origin + g.period * (k as f64 + ((truth[0] - g.origin) / g.period).round());
+            assert!((on - t).abs() < 0.5, "beat {k}: grid {on}, click {t}");
+        }
     }
 
     #[test]
