@@ -291,7 +291,7 @@ pub fn mean_score(local: &[f32], beats: &[f64]) -> f64 {
 /// holds about as much onset strength as the path, it is the better beat list.
 pub fn steady_grid(local: &[f32], beats: &[f64], period: f64) -> Option<(Grid, f64)> {
     let (&first, &last) = (beats.first()?, beats.last()?);
-    if !(period > 2.0) || last - first < 4.0 * period {
+    if period.is_nan() || period <= 2.0 || last - first < 4.0 * period {
         return None;
     }
     let mut best = (f64::NEG_INFINITY, 0.0, period);
