@@ -13,6 +13,7 @@
 //! `process` never allocates, locks or blocks: buffers are sized in `activate`, long host
 //! blocks are processed in chunks, and the tests run it under `assert_process_allocs`.
 
+pub mod analysis_thread;
 pub mod controls;
 pub mod driver;
 #[cfg(feature = "editor")]
@@ -32,6 +33,7 @@ use aidj_mixer::{
 use nice_plug::midi::{Channel, Key};
 use nice_plug::prelude::*;
 
+use analysis_thread::{AnalysisThread, DeckFeeds};
 use controls::{Overrides, Target};
 use driver::{Phase, Segment, TransitionDriver};
 use flx4::{Button, Flx4Decoder, Flx4Event, Knob};
@@ -47,6 +49,8 @@ pub struct AiDj {
     params: Arc<AiDjParams>,
     shared: Arc<Shared>,
     engine: Engine,
+    /// The live analysis thread while active.
+    analysis: Option<AnalysisThread>,
 }
 
 /// Where the beat clock comes from in this block.
@@ -74,6 +78,8 @@ struct Engine {
     seen_start_requests: u32,
     seen_cancel_requests: u32,
     last_mode: TransitionMode,
+    /// The rings to the analysis thread (while it runs).
+    feeds: Option<DeckFeeds>,
 }
 
 impl Default for AiDj {
@@ -84,6 +90,7 @@ impl Default for AiDj {
             params,
             shared,
             engine: Engine::new(48_000.0, MAX_CHUNK),
+            analysis: None,
         }
     }
 }
@@ -150,6 +157,7 @@ impl Engine {
             seen_start_requests: 0,
             seen_cancel_requests: 0,
             last_mode: TransitionMode::Trigger,
+            feeds: None,
         }
     }
 
@@ -428,7 +436,17 @@ impl Plugin for AiDj {
     ) -> bool {
         let max_block = usize::try_from(buffer_config.max_buffer_size).unwrap_or(MAX_CHUNK);
         let max_block = if max_block == 0 { MAX_CHUNK } else { max_block };
+        // A new activation (a new sample rate, say) restarts the analysis at the new rate.
+        self.analysis = None;
         self.engine = Engine::new(f64::from(buffer_config.sample_rate), max_block);
+        if let Some((thread, feeds)) = AnalysisThread::start(
+            f64::from(buffer_config.sample_rate),
+            analysis_thread::RING_SECS,
+            self.shared.clone(),
+        ) {
+            self.analysis = Some(thread);
+            self.engine.feeds = Some(feeds);
+        }
         self.engine.last_mode = self.params.mode.value();
         self.engine.last_start_param = self.params.start.value();
         self.engine.seen_start_requests = self.shared.start_requests.load(Ordering::Relaxed);
@@ -439,6 +457,12 @@ impl Plugin for AiDj {
                 TransitionDriver::holding(Transition::new(shape, bringing_in(deck)));
         }
         true
+    }
+
+    fn deactivate(&mut self) {
+        self.engine.feeds = None;
+        // Dropping the thread stops and joins it.
+        self.analysis = None;
     }
 
     fn reset(&mut self) {
@@ -502,6 +526,21 @@ impl Plugin for AiDj {
 
         let out = buffer.as_slice();
         let side = aux.inputs.first().map(|b| b.as_slice_immutable());
+        if let Some(feeds) = engine.feeds.as_mut() {
+            // The decks as they come in (before the mixer works on deck A in place).
+            let mut deck: [&[f32]; 2] = [&[], &[]];
+            for (d, c) in deck.iter_mut().zip(out.iter()) {
+                *d = c;
+            }
+            feeds.push(0, &deck[..out.len().min(2)], 0..frames, shared);
+            if let Some(side) = side {
+                let mut b: [&[f32]; 2] = [&[], &[]];
+                for (d, c) in b.iter_mut().zip(side.iter()) {
+                    *d = c;
+                }
+                feeds.push(1, &b[..side.len().min(2)], 0..frames, shared);
+            }
+        }
         let flx4_on = params.flx4.value();
         let mut pos = 0usize;
         while let Some(event) = context.next_event() {

@@ -2,6 +2,9 @@
 //! requests the editor sends back: atomics only, so neither side ever waits.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::Mutex;
+
+use aidj_analysis::live::LiveSnapshot;
 
 use nice_plug::prelude::AtomicF32;
 
@@ -33,6 +36,32 @@ impl PhaseView {
             _ => Self::Idle,
         }
     }
+}
+
+/// State of the live analysis thread, for display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum AnalysisStatus {
+    /// Not running (the plugin is not active).
+    Stopped = 0,
+    /// Analysing.
+    Running = 1,
+    /// Both decks silent: the thread rests.
+    Idle = 2,
+    /// Ended by an error (see [`Shared::analysis_error`]).
+    Failed = 3,
+}
+
+/// One deck's live analysis, as the analysis thread last published it.
+#[derive(Default)]
+pub struct LiveView {
+    /// The last snapshot (`None` before the first). Locked only by the analysis thread
+    /// and the editor, never by `process()`.
+    snapshot: Mutex<Option<LiveSnapshot>>,
+    /// Snapshots published so far.
+    pub published: AtomicU64,
+    /// Samples `process()` dropped because the ring was full (the thread fell behind).
+    pub dropped: AtomicU64,
 }
 
 /// One deck's meter.
@@ -79,6 +108,10 @@ pub struct Shared {
     pub non_finite_inputs: AtomicU64,
     /// Set by the audio thread when something changed that the editor shows.
     pub repaint: AtomicBool,
+    /// Per-deck live analysis.
+    pub live: [LiveView; 2],
+    status: AtomicU8,
+    error: Mutex<Option<String>>,
 }
 
 impl Default for Shared {
@@ -101,11 +134,57 @@ impl Default for Shared {
             midi_dirty: AtomicU32::new(0),
             non_finite_inputs: AtomicU64::new(0),
             repaint: AtomicBool::new(false),
+            live: Default::default(),
+            status: AtomicU8::new(AnalysisStatus::Stopped as u8),
+            error: Mutex::new(None),
         }
     }
 }
 
 impl Shared {
+    /// The analysis thread's state; a message comes with `Failed`.
+    pub fn set_status(&self, status: AnalysisStatus, message: Option<String>) {
+        self.status.store(status as u8, Ordering::Release);
+        if message.is_some() {
+            if let Ok(mut e) = self.error.lock() {
+                *e = message;
+            }
+        }
+    }
+
+    /// The analysis thread's state.
+    pub fn analysis_status(&self) -> AnalysisStatus {
+        match self.status.load(Ordering::Acquire) {
+            1 => AnalysisStatus::Running,
+            2 => AnalysisStatus::Idle,
+            3 => AnalysisStatus::Failed,
+            _ => AnalysisStatus::Stopped,
+        }
+    }
+
+    /// Why the analysis failed, if it did.
+    pub fn analysis_error(&self) -> Option<String> {
+        self.error.lock().ok().and_then(|e| e.clone())
+    }
+
+    /// Publishes deck `deck`'s snapshot (analysis thread).
+    pub fn publish_live(&self, deck: usize, snapshot: LiveSnapshot) {
+        if let Some(view) = self.live.get(deck) {
+            if let Ok(mut s) = view.snapshot.lock() {
+                *s = Some(snapshot);
+            }
+            view.published.fetch_add(1, Ordering::Release);
+            self.repaint.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Deck `deck`'s last snapshot (editor, tests).
+    pub fn live_snapshot(&self, deck: usize) -> Option<LiveSnapshot> {
+        self.live
+            .get(deck)
+            .and_then(|v| v.snapshot.lock().ok().and_then(|s| s.clone()))
+    }
+
     /// Publish the phase.
     pub fn set_phase(&self, p: PhaseView) {
         self.phase.store(p as u8, Ordering::Relaxed);

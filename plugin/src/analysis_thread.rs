@@ -1,0 +1,209 @@
+//! The live analysis side thread: `process()` copies each deck's mono sum into a bounded
+//! lock-free ring ([`DeckFeeds::push`]: no allocation, no lock, drops and counts when
+//! full); one thread per activated instance drains both rings into the `analysis` crate's
+//! [`LiveAnalyzer`] (the same features as `aidj analyze`) and publishes a snapshot per
+//! deck twice a second into [`Shared`] for the editor.
+//!
+//! Lifecycle: started by `activate()` (at the host's sample rate), stopped and joined by
+//! `deactivate()`, a new activation and `Drop`; so a sample-rate change is a restart. It
+//! sleeps (parked, no CPU) while no audio arrives, and skips the DSP while both decks are
+//! silent. A panic inside the analysis never reaches the host: it ends the thread and
+//! becomes [`AnalysisStatus::Failed`] with its message, which the editor shows.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use aidj_analysis::live::{LiveAnalyzer, LiveConfig};
+use rtrb::{Consumer, Producer, RingBuffer};
+
+use crate::shared::{AnalysisStatus, Shared};
+
+/// Seconds of audio each deck's ring holds: the thread may fall this far behind (a busy
+/// machine, a slow snapshot) before samples are dropped.
+pub const RING_SECS: f64 = 4.0;
+/// Seconds of audio between two published snapshots of a deck.
+const SNAPSHOT_EVERY_SECS: f64 = 0.5;
+/// How long the thread sleeps when both rings are empty.
+const IDLE_WAIT: Duration = Duration::from_millis(20);
+
+/// The audio thread's ends of the two rings.
+pub struct DeckFeeds {
+    producers: [Producer<f32>; 2],
+}
+
+impl DeckFeeds {
+    /// Appends deck `deck`'s mono sum of `channels` for frames `range` (real-time safe:
+    /// no allocation, no lock). Samples the ring has no room for are dropped and counted
+    /// in `shared`.
+    pub fn push(
+        &mut self,
+        deck: usize,
+        channels: &[&[f32]],
+        range: std::ops::Range<usize>,
+        shared: &Shared,
+    ) {
+        let Some(producer) = self.producers.get_mut(deck) else {
+            return;
+        };
+        let n = range.len();
+        if n == 0 || channels.is_empty() {
+            return;
+        }
+        let room = producer.slots().min(n);
+        if room < n {
+            shared.live[deck]
+                .dropped
+                .fetch_add((n - room) as u64, Ordering::Relaxed);
+        }
+        if room == 0 {
+            return;
+        }
+        let scale = 1.0 / channels.len() as f32;
+        if let Ok(chunk) = producer.write_chunk_uninit(room) {
+            let start = range.start;
+            chunk.fill_from_iter((start..start + room).map(|i| {
+                let s: f32 = channels
+                    .iter()
+                    .map(|c| c.get(i).copied().unwrap_or(0.0))
+                    .sum();
+                let s = s * scale;
+                if s.is_finite() {
+                    s
+                } else {
+                    0.0
+                }
+            }));
+        }
+    }
+}
+
+/// The running thread; stops and joins on [`AnalysisThread::stop`] or drop.
+pub struct AnalysisThread {
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl AnalysisThread {
+    /// Starts the thread for audio at `sample_rate` Hz, with rings of `ring_secs` seconds.
+    /// Returns it with the audio thread's feeds, or `None` (status `Failed`) when the
+    /// thread cannot be spawned.
+    pub fn start(
+        sample_rate: f64,
+        ring_secs: f64,
+        shared: Arc<Shared>,
+    ) -> Option<(Self, DeckFeeds)> {
+        let rate = sample_rate.round().clamp(1.0, f64::from(u32::MAX)) as u32;
+        let capacity = ((ring_secs * sample_rate).ceil() as usize).max(64);
+        let (pa, ca) = RingBuffer::<f32>::new(capacity);
+        let (pb, cb) = RingBuffer::<f32>::new(capacity);
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread_stop = stop.clone();
+        let thread_shared = shared.clone();
+        shared.set_status(AnalysisStatus::Running, None);
+        let spawned = std::thread::Builder::new()
+            .name("aidj-analysis".into())
+            .spawn(move || {
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    run(rate, [ca, cb], &thread_stop, &thread_shared)
+                }));
+                match result {
+                    Ok(Ok(())) => thread_shared.set_status(AnalysisStatus::Stopped, None),
+                    Ok(Err(e)) => thread_shared.set_status(AnalysisStatus::Failed, Some(e)),
+                    Err(panic) => {
+                        let msg = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| (*s).to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "the analysis stopped".to_string());
+                        thread_shared.set_status(AnalysisStatus::Failed, Some(msg));
+                    }
+                }
+            });
+        match spawned {
+            Ok(handle) => Some((
+                AnalysisThread {
+                    stop,
+                    handle: Some(handle),
+                },
+                DeckFeeds {
+                    producers: [pa, pb],
+                },
+            )),
+            Err(e) => {
+                shared.set_status(
+                    AnalysisStatus::Failed,
+                    Some(format!("no analysis thread: {e}")),
+                );
+                None
+            }
+        }
+    }
+
+    /// Stops the thread and waits for it (not for the audio thread).
+    pub fn stop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(h) = self.handle.take() {
+            h.thread().unpark();
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for AnalysisThread {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The thread's loop: drain, analyse, publish; park when there is nothing to do.
+fn run(
+    rate: u32,
+    mut rings: [Consumer<f32>; 2],
+    stop: &AtomicBool,
+    shared: &Shared,
+) -> Result<(), String> {
+    let mut decks = [
+        LiveAnalyzer::new(rate, LiveConfig::default()).map_err(|e| e.to_string())?,
+        LiveAnalyzer::new(rate, LiveConfig::default()).map_err(|e| e.to_string())?,
+    ];
+    let mut next_snapshot = [SNAPSHOT_EVERY_SECS; 2];
+    let mut buf = vec![0.0f32; 4096];
+    while !stop.load(Ordering::Acquire) {
+        let mut got = false;
+        for (d, (ring, live)) in rings.iter_mut().zip(decks.iter_mut()).enumerate() {
+            let n = ring.slots().min(buf.len());
+            if n == 0 {
+                continue;
+            }
+            got = true;
+            if let Ok(chunk) = ring.read_chunk(n) {
+                let (a, b) = chunk.as_slices();
+                buf[..a.len()].copy_from_slice(a);
+                buf[a.len()..a.len() + b.len()].copy_from_slice(b);
+                chunk.commit_all();
+            }
+            live.push(&buf[..n]);
+            if live.secs() >= next_snapshot[d] {
+                next_snapshot[d] = live.secs() + SNAPSHOT_EVERY_SECS;
+                let snap = live.snapshot();
+                shared.publish_live(d, snap);
+            }
+        }
+        let idle = decks.iter().all(LiveAnalyzer::is_idle);
+        shared.set_status(
+            if idle {
+                AnalysisStatus::Idle
+            } else {
+                AnalysisStatus::Running
+            },
+            None,
+        );
+        if !got {
+            std::thread::park_timeout(IDLE_WAIT);
+        }
+    }
+    Ok(())
+}

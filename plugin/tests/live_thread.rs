@@ -1,0 +1,141 @@
+//! The live analysis side thread, through `process()` (under `assert_process_allocs`):
+//! each deck's tempo and key from generated tracks with known truth, a full ring that
+//! drops and counts instead of blocking, and the thread's lifecycle across activations.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aidj_analysis::key::Key;
+use aidj_plugin::analysis_thread::AnalysisThread;
+use aidj_plugin::shared::{AnalysisStatus, Shared};
+use aidj_plugin::AiDj;
+use aidj_synth::{render, Groove, TrackSpec};
+use common::Host;
+use nice_plug::prelude::*;
+
+fn track(title: &str, bpm: f64, root: u8, minor: bool, groove: Groove, secs: f64) -> [Vec<f32>; 2] {
+    let mut spec = TrackSpec::new(title, bpm, root, minor, groove);
+    spec.bars = 16;
+    let audio = render(&spec);
+    let n = ((secs * f64::from(audio.sample_rate)) as usize).min(audio.frames());
+    [
+        audio.channels[0][..n].to_vec(),
+        audio.channels[1][..n].to_vec(),
+    ]
+}
+
+/// Waits until deck `deck` has a snapshot at least `secs` into the stream.
+fn wait_for(shared: &Shared, deck: usize, secs: f64) -> aidj_analysis::live::LiveSnapshot {
+    let t0 = Instant::now();
+    loop {
+        if let Some(s) = shared.live_snapshot(deck) {
+            if s.t >= secs {
+                return s;
+            }
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "deck {deck}: no snapshot at {secs} s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn each_deck_reads_its_own_tempo_and_key() {
+    let mut host = Host::new(44_100.0, 512);
+    let shared = host.plugin.shared();
+    assert_eq!(shared.analysis_status(), AnalysisStatus::Running);
+    let a = track("Thread A", 124.0, 9, true, Groove::FourOnTheFloor, 20.0);
+    let b = track("Thread B", 92.0, 4, false, Groove::HipHop, 20.0);
+    host.run(&a, &b, 512, &[], |_, _| {});
+    let sa = wait_for(&shared, 0, 19.0);
+    let sb = wait_for(&shared, 1, 19.0);
+    let bpm_a = sa.bpm.expect("deck A bpm");
+    let bpm_b = sb.bpm.expect("deck B bpm");
+    assert!((bpm_a / 124.0 - 1.0).abs() < 0.01, "deck A {bpm_a}");
+    assert!((bpm_b / 92.0 - 1.0).abs() < 0.01, "deck B {bpm_b}");
+    assert_eq!(sa.camelot, Some(Key::new(9, true).camelot_code()), "{sa:?}");
+    assert_eq!(
+        sb.camelot,
+        Some(Key::new(4, false).camelot_code()),
+        "{sb:?}"
+    );
+    assert!(sa.lufs_short.is_some() && sb.energy.is_some());
+    // The thread kept up: nothing dropped.
+    for v in &shared.live {
+        assert_eq!(v.dropped.load(std::sync::atomic::Ordering::Relaxed), 0);
+    }
+}
+
+#[test]
+fn a_full_ring_drops_and_counts_instead_of_blocking() {
+    let shared = Arc::new(Shared::default());
+    // A ring of 10 ms, fed 30 s of audio as fast as possible.
+    let (mut thread, mut feeds) =
+        AnalysisThread::start(44_100.0, 0.01, shared.clone()).expect("thread");
+    let x = vec![0.25f32; 4096];
+    let t0 = Instant::now();
+    for _ in 0..(30 * 44_100 / 4096) {
+        feeds.push(0, &[&x, &x], 0..4096, &shared);
+    }
+    let elapsed = t0.elapsed();
+    let dropped = shared.live[0]
+        .dropped
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert!(dropped > 0, "nothing dropped");
+    assert!(dropped < 30 * 44_100, "{dropped}");
+    // 300+ pushes never waited for the thread (each returns at once).
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    thread.stop();
+    assert_eq!(shared.analysis_status(), AnalysisStatus::Stopped);
+}
+
+#[test]
+fn activation_cycles_and_rate_changes_restart_the_thread() {
+    let mut host = Host::new(48_000.0, 256);
+    let shared = host.plugin.shared();
+    let a = track("Cycle", 128.0, 7, false, Groove::FourOnTheFloor, 6.0);
+    host.run(&a, &a, 256, &[], |_, _| {});
+    wait_for(&shared, 0, 5.0);
+    host.plugin.deactivate();
+    assert_eq!(shared.analysis_status(), AnalysisStatus::Stopped);
+    for rate in [96_000.0f32, 44_100.0, 22_050.0] {
+        let config = BufferConfig {
+            sample_rate: rate,
+            min_buffer_size: None,
+            max_buffer_size: 1024,
+            process_mode: ProcessMode::Realtime,
+        };
+        let ctx = common::MockActivate {
+            latency_calls: std::cell::Cell::new(0),
+        };
+        assert!(host
+            .plugin
+            .activate(&AiDj::AUDIO_IO_LAYOUTS[0], &config, &mut { ctx }));
+        assert_eq!(shared.analysis_status(), AnalysisStatus::Running);
+        host.rate = rate;
+        let n = (rate as usize) * 5;
+        let tone = common::sine(440.0, 0.3, rate, n);
+        let before = shared.live[0]
+            .published
+            .load(std::sync::atomic::Ordering::Acquire);
+        host.run(&tone, &tone, 1024, &[], |_, _| {});
+        let t0 = Instant::now();
+        while shared.live[0]
+            .published
+            .load(std::sync::atomic::Ordering::Acquire)
+            <= before
+        {
+            assert!(
+                t0.elapsed() < Duration::from_secs(30),
+                "no snapshot at {rate} Hz"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    drop(host);
+    assert_eq!(shared.analysis_status(), AnalysisStatus::Stopped);
+}
