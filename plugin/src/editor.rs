@@ -400,6 +400,7 @@ fn deck_column(
                 });
             }
         });
+        live_readout(ui, shared, deck, accent);
         ui.add_space(4.0);
         let area = ui.available_rect_before_wrap();
         let fader_w = 48.0;
@@ -456,6 +457,43 @@ fn deck_column(
             false,
         );
         fader_ui.label(RichText::new(dp.fader.to_string()).small());
+    });
+}
+
+/// The deck's live analysis: large BPM and Camelot key ("?" while unsure), a beat-in-bar
+/// indicator, and the key name, loudness and energy.
+fn live_readout(ui: &mut Ui, shared: &Shared, deck: usize, accent: Color32) {
+    let snap = shared.live_snapshot(deck);
+    let r = logic::readout(snap.as_ref(), shared.analysis_status());
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&r.bpm).size(24.0).strong().monospace());
+        ui.label(RichText::new("BPM").small().color(colors::DIM));
+        ui.add_space(8.0);
+        ui.label(RichText::new(&r.key).size(24.0).strong().color(accent));
+    });
+    ui.horizontal(|ui| {
+        // Four boxes, the current beat of the bar lit (beat 1 larger).
+        let beat = snap.as_ref().and_then(|s| s.beat_in_bar);
+        for i in 0..4u8 {
+            let size = if i == 0 {
+                vec2(12.0, 10.0)
+            } else {
+                vec2(9.0, 10.0)
+            };
+            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+            let lit = beat == Some(i);
+            ui.painter().rect_filled(
+                rect,
+                2.0,
+                if lit {
+                    accent
+                } else {
+                    colors::DIM.gamma_multiply(0.4)
+                },
+            );
+        }
+        ui.add_space(4.0);
+        ui.label(RichText::new(&r.detail).small().color(colors::DIM));
     });
 }
 

@@ -2,7 +2,70 @@
 //! dB scale and ballistics, the labels, the zoom steps and the bookkeeping of open parameter
 //! gestures. Kept apart from the egui code so that it can be unit-tested.
 
-use crate::shared::PhaseView;
+use crate::shared::{AnalysisStatus, PhaseView};
+use aidj_analysis::live::LiveSnapshot;
+
+/// Confidence below which a live BPM or key is shown with a "?" (see the analysis crate's
+/// calibration: at 0.5 and above the reading was right at least 95 % of the time).
+pub const SURE_CONFIDENCE: f64 = 0.5;
+
+/// The large deck read-out: BPM, Camelot key, and a small line with the key's name,
+/// loudness and energy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Readout {
+    pub bpm: String,
+    pub key: String,
+    pub detail: String,
+}
+
+/// What a deck shows from its last live snapshot and the analysis thread's state.
+pub fn readout(snap: Option<&LiveSnapshot>, status: AnalysisStatus) -> Readout {
+    let unsure = |c: Option<f64>| {
+        if c.is_some_and(|c| c >= SURE_CONFIDENCE) {
+            ""
+        } else {
+            "?"
+        }
+    };
+    let Some(s) = snap else {
+        let detail = match status {
+            AnalysisStatus::Failed => "analysis failed",
+            AnalysisStatus::Stopped => "analysis off",
+            _ => "listening...",
+        };
+        return Readout {
+            bpm: "---.-".into(),
+            key: "--".into(),
+            detail: detail.into(),
+        };
+    };
+    let bpm = s.bpm.map_or_else(
+        || "---.-".to_string(),
+        |b| format!("{b:.1}{}", unsure(s.bpm_confidence)),
+    );
+    let key = s.camelot.as_ref().map_or_else(
+        || "--".to_string(),
+        |c| format!("{c}{}", unsure(s.key_confidence)),
+    );
+    let mut parts = Vec::new();
+    if let Some(k) = &s.key {
+        parts.push(k.clone());
+    }
+    if let Some(l) = s.lufs_short {
+        parts.push(format!("{l:.1} LUFS"));
+    }
+    if let Some(e) = s.energy {
+        parts.push(format!("energy {:.0}%", 100.0 * e));
+    }
+    if s.silent {
+        parts.push("silent".into());
+    }
+    Readout {
+        bpm,
+        key,
+        detail: parts.join("  "),
+    }
+}
 
 /// Vertical drag distance, in points, that turns a knob over its whole range.
 pub const KNOB_DRAG_POINTS: f32 = 250.0;
@@ -412,6 +475,34 @@ impl<K: PartialEq + Copy> GestureBook<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readout_marks_unsure_values_and_unknowns() {
+        let none = readout(None, AnalysisStatus::Running);
+        assert_eq!((none.bpm.as_str(), none.key.as_str()), ("---.-", "--"));
+        assert_eq!(
+            readout(None, AnalysisStatus::Failed).detail,
+            "analysis failed"
+        );
+        let mut s = LiveSnapshot {
+            bpm: Some(124.04),
+            bpm_confidence: Some(0.8),
+            camelot: Some("8A".into()),
+            key: Some("A minor".into()),
+            key_confidence: Some(0.2),
+            lufs_short: Some(-8.94),
+            energy: Some(0.715),
+            ..LiveSnapshot::default()
+        };
+        let r = readout(Some(&s), AnalysisStatus::Running);
+        assert_eq!(r.bpm, "124.0");
+        assert_eq!(r.key, "8A?");
+        assert_eq!(r.detail, "A minor  -8.9 LUFS  energy 72%");
+        s.bpm_confidence = None;
+        s.key_confidence = Some(0.5);
+        let r = readout(Some(&s), AnalysisStatus::Running);
+        assert_eq!((r.bpm.as_str(), r.key.as_str()), ("124.0?", "8A"));
+    }
     use approx::assert_abs_diff_eq;
 
     #[test]

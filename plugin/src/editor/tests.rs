@@ -410,3 +410,49 @@ fn the_session_zoom_is_applied_and_clamped() {
     rig.frame(vec![], |ui| app.draw(ui));
     assert_eq!(rig.ctx.zoom_factor(), 1.0);
 }
+
+#[test]
+fn live_readouts_are_drawn_per_deck() {
+    use aidj_analysis::live::LiveSnapshot;
+    let (mut rig, mut app, shared) = app_rig();
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    assert!(
+        find_text(&shapes, "---.-").is_some(),
+        "no placeholder before a snapshot"
+    );
+    shared.publish_live(
+        0,
+        LiveSnapshot {
+            bpm: Some(124.0),
+            bpm_confidence: Some(0.9),
+            camelot: Some("8A".into()),
+            key: Some("A minor".into()),
+            key_confidence: Some(0.8),
+            lufs_short: Some(-9.0),
+            energy: Some(0.7),
+            beat_in_bar: Some(2),
+            ..LiveSnapshot::default()
+        },
+    );
+    shared.publish_live(
+        1,
+        LiveSnapshot {
+            bpm: Some(92.5),
+            bpm_confidence: Some(0.2),
+            camelot: Some("12B".into()),
+            key: Some("E major".into()),
+            key_confidence: Some(0.1),
+            ..LiveSnapshot::default()
+        },
+    );
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    let a_bpm = find_text(&shapes, "124.0").expect("deck A BPM drawn");
+    let a_key = find_text(&shapes, "8A").expect("deck A key drawn");
+    let b_bpm = find_text(&shapes, "92.5?").expect("deck B's unsure BPM drawn with ?");
+    let b_key = find_text(&shapes, "12B?").expect("deck B's unsure key drawn with ?");
+    assert!(find_text(&shapes, "A minor  -9.0 LUFS  energy 70%").is_some());
+    // Each on its own deck's side, and readable from a distance (large text).
+    assert!(a_bpm.center().x < SCREEN.center().x && a_key.center().x < SCREEN.center().x);
+    assert!(b_bpm.center().x > SCREEN.center().x && b_key.center().x > SCREEN.center().x);
+    assert!(a_bpm.height() >= 16.0, "{a_bpm:?}");
+}
