@@ -3,11 +3,11 @@
 //!
 //! It is the offline analyser's pipeline, not a second one: the same resampler, the same
 //! two STFTs and accumulators ([`OnsetAccumulator`], [`ChromaAccumulator`]) and the same
-//! summaries ([`rhythm::analyze`], [`tonal::analyze_range`]), run on the last
+//! summaries ([`rhythm::analyze`], [`tonal::key_of_range`]), run on the last
 //! [`LiveConfig::rhythm_window_secs`] (tempo: follows drift) and
 //! [`LiveConfig::key_window_secs`] (key: the whole track) of the current track. So the
 //! live read-out of a track ends where `aidj analyze` starts from, and the key of the
-//! current section (`key_now`, from the modulation track) follows a key change.
+//! current section (`key_now`, over [`LiveConfig::key_now_secs`]) follows a key change.
 //!
 //! A track ends with silence: after [`LiveConfig::silence_reset_secs`] of it, the next
 //! sound starts a new track (all estimates restart). Memory is bounded: frames older than
@@ -21,8 +21,7 @@ use crate::error::{Error, Result};
 use crate::features::loudness::{lufs, LoudnessMeter};
 use crate::features::mood::{Mood, MoodInputs};
 use crate::features::rhythm::{self, OnsetAccumulator, RhythmConfig};
-use crate::features::tonal::{self, ChromaAccumulator, TonalConfig};
-use crate::key::Key;
+use crate::features::tonal::{self, ChromaAccumulator};
 use crate::resample::StreamResampler;
 use crate::stft::Stft;
 use serde::{Deserialize, Serialize};
@@ -40,13 +39,14 @@ pub struct LiveConfig {
     /// Seconds of the current track the tempo and beats are estimated from.
     pub rhythm_window_secs: f64,
     /// Seconds of the current track the key is estimated from: long, so that the key of a
-    /// whole track ends as `aidj analyze` reads it. The key of the current section
-    /// (`key_now`) comes from the modulation track over the same window.
+    /// whole track ends as `aidj analyze` reads it.
     pub key_window_secs: f64,
+    /// Seconds the key of the current section (`key_now`) is estimated from: short, so
+    /// that a key change within a track shows.
+    pub key_now_secs: f64,
     /// Silence this long ends a track: the next sound restarts every estimate.
     pub silence_reset_secs: f64,
     pub rhythm: RhythmConfig,
-    pub tonal: TonalConfig,
 }
 
 impl Default for LiveConfig {
@@ -54,14 +54,11 @@ impl Default for LiveConfig {
         LiveConfig {
             rhythm_window_secs: 60.0,
             key_window_secs: 600.0,
+            key_now_secs: 20.0,
             silence_reset_secs: 2.0,
             rhythm: RhythmConfig {
                 max_curve_points: 16,
                 ..RhythmConfig::default()
-            },
-            tonal: TonalConfig {
-                max_curve_points: 16,
-                ..TonalConfig::default()
             },
         }
     }
@@ -91,8 +88,8 @@ pub struct LiveSnapshot {
     /// Its Camelot code: "8A".
     pub camelot: Option<String>,
     pub key_confidence: Option<f64>,
-    /// Key of the current section (the last segment of the modulation track): follows a
-    /// key change within the track, some 10-20 s after it.
+    /// Key of the current section (the last [`LiveConfig::key_now_secs`]): follows a key
+    /// change within the track.
     pub key_now: Option<String>,
     pub camelot_now: Option<String>,
     /// Short-term (3 s) loudness, LUFS.
@@ -305,15 +302,15 @@ impl LiveAnalyzer {
         let cfr = self.chroma.frame_rate();
         let cn = self.chroma.frames();
         let cw = ((self.config.key_window_secs * cfr) as usize).min(cn);
-        let tonal = tonal::analyze_range(&self.chroma, cn - cw..cn, &[], &self.config.tonal);
-        if let Some(k) = tonal.key.as_deref().and_then(Key::parse) {
+        if let Some((k, conf)) = tonal::key_of_range(&self.chroma, cn - cw..cn) {
             snap.key = Some(k.name());
             snap.camelot = Some(k.camelot_code());
-            snap.key_confidence = tonal.key_confidence;
+            snap.key_confidence = Some(conf);
         }
-        if let Some(seg) = tonal.modulation.segments.last() {
-            snap.key_now = Some(seg.key.clone());
-            snap.camelot_now = Some(seg.camelot.clone());
+        let now_w = ((self.config.key_now_secs * cfr) as usize).min(cn);
+        if let Some((k, _)) = tonal::key_of_range(&self.chroma, cn - now_w..cn) {
+            snap.key_now = Some(k.name());
+            snap.camelot_now = Some(k.camelot_code());
         }
         // Loudness and energy.
         let sub = &self.loudness.sub_blocks;

@@ -2,7 +2,7 @@
 //! lock-free ring ([`DeckFeeds::push`]: no allocation, no lock, drops and counts when
 //! full); one thread per activated instance drains both rings into the `analysis` crate's
 //! [`LiveAnalyzer`] (the same features as `aidj analyze`) and publishes a snapshot per
-//! deck twice a second into [`Shared`] for the editor.
+//! deck every second of audio into [`Shared`] for the editor.
 //!
 //! Lifecycle: started by `activate()` (at the host's sample rate), stopped and joined by
 //! `deactivate()`, a new activation and `Drop`; so a sample-rate change is a restart. It
@@ -24,8 +24,9 @@ use crate::shared::{AnalysisStatus, Shared};
 /// Seconds of audio each deck's ring holds: the thread may fall this far behind (a busy
 /// machine, a slow snapshot) before samples are dropped.
 pub const RING_SECS: f64 = 4.0;
-/// Seconds of audio between two published snapshots of a deck.
-const SNAPSHOT_EVERY_SECS: f64 = 0.5;
+/// Seconds of audio between two published snapshots of a deck (a snapshot costs a few
+/// milliseconds: `cargo bench -p aidj-analysis --bench live`).
+const SNAPSHOT_EVERY_SECS: f64 = 1.0;
 /// How long the thread sleeps when both rings are empty.
 const IDLE_WAIT: Duration = Duration::from_millis(20);
 

@@ -195,16 +195,7 @@ pub fn analyze_range(
         return Tonal::default();
     }
     let tuning = estimate_tuning(&acc.tuning_hist);
-    let fold = Fold::new(tuning.unwrap_or(0.0));
-    let n = end - start;
-    let mut treble = Vec::with_capacity(n);
-    let mut bass = Vec::with_capacity(n);
-    let mut active = Vec::with_capacity(n);
-    for i in start..end {
-        treble.push(fold.apply(&acc.treble[i]));
-        bass.push(fold.apply(&acc.bass[i]));
-        active.push(acc.level[i] >= SILENCE);
-    }
+    let (treble, bass, active) = profiles(acc, start..end, tuning);
     let n_active = active.iter().filter(|&&a| a).count();
     let dissonance = Stats::of(acc.roughness[start..end].iter().map(|&r| f64::from(r))).mean;
     if n_active == 0 {
@@ -213,8 +204,6 @@ pub fn analyze_range(
             ..Tonal::default()
         };
     }
-    compress(&mut treble, &active);
-    compress(&mut bass, &active);
 
     // Global chroma and key.
     let t_mean = clarity_weighted(&treble, &active);
@@ -264,6 +253,53 @@ pub fn analyze_range(
         modulation,
         dissonance_index: dissonance,
     }
+}
+
+/// Treble and bass profiles of frames `range`, tuned and log-compressed, with the frames'
+/// activity: what every key estimate reads.
+fn profiles(
+    acc: &ChromaAccumulator,
+    range: Range<usize>,
+    tuning: Option<f64>,
+) -> (Vec<[f64; 12]>, Vec<[f64; 12]>, Vec<bool>) {
+    let fold = Fold::new(tuning.unwrap_or(0.0));
+    let n = range.len();
+    let mut treble = Vec::with_capacity(n);
+    let mut bass = Vec::with_capacity(n);
+    let mut active = Vec::with_capacity(n);
+    for i in range {
+        treble.push(fold.apply(&acc.treble[i]));
+        bass.push(fold.apply(&acc.bass[i]));
+        active.push(acc.level[i] >= SILENCE);
+    }
+    compress(&mut treble, &active);
+    compress(&mut bass, &active);
+    (treble, bass, active)
+}
+
+/// The key of frames `frames` and its confidence, exactly as [`analyze_range`] finds it
+/// but without the rest of the summary (the live read-out asks for it every second).
+/// `None` for spans shorter than [`MIN_SECS`] or without sound.
+pub fn key_of_range(acc: &ChromaAccumulator, frames: Range<usize>) -> Option<(Key, f64)> {
+    let end = frames.end.min(acc.frames());
+    let start = frames.start.min(end);
+    let fr = acc.frame_rate();
+    if !(fr.is_finite() && fr > 0.0) || ((end - start) as f64) < MIN_SECS * fr {
+        return None;
+    }
+    let (treble, bass, active) = profiles(acc, start..end, estimate_tuning(&acc.tuning_hist));
+    if !active.iter().any(|&a| a) {
+        return None;
+    }
+    let scores = keyfind::key_scores(
+        &clarity_weighted(&treble, &active),
+        &clarity_weighted(&bass, &active),
+    );
+    let (best, second) = keyfind::best_two(&scores);
+    Some((
+        Key::from_index(best as u8),
+        keyfind::confidence(scores[best], scores[second]),
+    ))
 }
 
 /// Tuning offset in cents (-50..50) from the histogram of peak deviations: the
