@@ -47,7 +47,7 @@ use nice_plug_egui::{
 use crate::controls::Target;
 use crate::params::{AiDjParams, TransitionMode};
 use crate::presets;
-use crate::shared::{PhaseView, Shared};
+use crate::shared::{Correction, PhaseView, Shared};
 
 use logic::{Activity, GestureBook, MeterBallistics, TransitionView};
 use widgets::{colors, ParamUi};
@@ -89,6 +89,7 @@ pub struct EditorApp {
     activity: Activity,
     last_frame: Option<f64>,
     last_audio: f64,
+    taps: [logic::TapTempo; 2],
 }
 
 impl EditorApp {
@@ -103,6 +104,7 @@ impl EditorApp {
             activity: Activity::default(),
             last_frame: None,
             last_audio: f64::NEG_INFINITY,
+            taps: Default::default(),
         }
     }
 }
@@ -193,6 +195,7 @@ impl EditorApp {
             activity,
             last_frame,
             last_audio,
+            taps,
         } = self;
         let Some(gui) = gui.as_ref() else {
             return;
@@ -268,6 +271,7 @@ impl EditorApp {
                         shared,
                         deck,
                         &meter,
+                        &mut taps[deck],
                     );
                 }
                 middle_column(
@@ -376,6 +380,7 @@ fn deck_column(
     shared: &Shared,
     deck: usize,
     meter: &MeterBallistics,
+    tap: &mut logic::TapTempo,
 ) {
     let accent = deck_color(deck);
     let dp = params.deck(deck);
@@ -400,7 +405,7 @@ fn deck_column(
                 });
             }
         });
-        live_readout(ui, shared, deck, accent);
+        live_readout(ui, shared, deck, accent, tap);
         ui.add_space(4.0);
         let area = ui.available_rect_before_wrap();
         let fader_w = 48.0;
@@ -461,9 +466,17 @@ fn deck_column(
 }
 
 /// The deck's live analysis: large BPM and Camelot key ("?" while unsure), a beat-in-bar
-/// indicator, and the key name, loudness and energy.
-fn live_readout(ui: &mut Ui, shared: &Shared, deck: usize, accent: Color32) {
-    let snap = shared.live_snapshot(deck);
+/// indicator, the key name, loudness and energy, and the corrections a DJ reaches for
+/// when a read is wrong (×2, ÷2, ×3/2, ×2/3, tap tempo, half-beat shift; held until the
+/// deck changes track).
+fn live_readout(
+    ui: &mut Ui,
+    shared: &Shared,
+    deck: usize,
+    accent: Color32,
+    tap: &mut logic::TapTempo,
+) {
+    let snap = shared.corrected_snapshot(deck);
     let r = logic::readout(snap.as_ref(), shared.analysis_status());
     ui.horizontal(|ui| {
         ui.label(RichText::new(&r.bpm).size(24.0).strong().monospace());
@@ -494,6 +507,30 @@ fn live_readout(ui: &mut Ui, shared: &Shared, deck: usize, accent: Color32) {
         }
         ui.add_space(4.0);
         ui.label(RichText::new(&r.detail).small().color(colors::DIM));
+    });
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 3.0;
+        for (label, factor) in [("x2", 2.0), ("/2", 0.5), ("x3/2", 1.5), ("x2/3", 2.0 / 3.0)] {
+            if ui.small_button(label).clicked() {
+                shared.correct(deck, |c| {
+                    c.factor *= factor;
+                    c.tapped_bpm = None;
+                });
+            }
+        }
+        if ui.small_button("TAP").clicked() {
+            let now = ui.input(|i| i.time);
+            if let Some(bpm) = tap.tap(now) {
+                shared.correct(deck, |c| c.tapped_bpm = Some(bpm));
+            }
+        }
+        if ui.small_button("1/2 beat").clicked() {
+            shared.correct(deck, |c| c.half_beat = !c.half_beat);
+        }
+        let track = shared.live_snapshot(deck).map_or(0, |s| s.track);
+        if shared.correction(deck).is_active(track) && ui.small_button("reset").clicked() {
+            shared.correct(deck, |c| *c = Correction::default());
+        }
     });
 }
 

@@ -52,6 +52,66 @@ pub enum AnalysisStatus {
     Failed = 3,
 }
 
+/// A DJ's correction of a deck's live read-out (the usual fixes for a tempo read at the
+/// wrong level or a beat grid on the off-beat). It holds for the track it was made on and
+/// lapses when the deck changes track.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Correction {
+    /// The live analysis' track number this applies to.
+    pub track: u32,
+    /// Tempo factor: products of ×2, ÷2, ×3/2, ×2/3.
+    pub factor: f64,
+    /// A tapped tempo, which replaces the analysed one.
+    pub tapped_bpm: Option<f64>,
+    /// Beats moved by half a beat.
+    pub half_beat: bool,
+}
+
+impl Default for Correction {
+    fn default() -> Self {
+        Correction {
+            track: 0,
+            factor: 1.0,
+            tapped_bpm: None,
+            half_beat: false,
+        }
+    }
+}
+
+impl Correction {
+    /// Anything to correct on `track`.
+    pub fn is_active(&self, track: u32) -> bool {
+        self.track == track
+            && ((self.factor - 1.0).abs() > 1e-9 || self.tapped_bpm.is_some() || self.half_beat)
+    }
+
+    /// The snapshot as the DJ corrected it: the tempo (tapped, or times the factor; a
+    /// corrected tempo is certain), the beat phase moved by half a beat (and doubled with
+    /// the tempo at ×2, where every old beat is a new one). A snapshot of another track
+    /// is left alone.
+    pub fn apply(&self, s: &LiveSnapshot) -> LiveSnapshot {
+        let mut out = s.clone();
+        if !self.is_active(s.track) {
+            return out;
+        }
+        if let Some(bpm) = s.bpm {
+            let new = self.tapped_bpm.unwrap_or(bpm * self.factor);
+            out.bpm = Some(new);
+            out.bpm_confidence = Some(1.0);
+            let mut phase = s.beat_phase;
+            if self.tapped_bpm.is_none() && (self.factor - 2.0).abs() < 1e-9 {
+                phase = phase.map(|p| (2.0 * p).rem_euclid(1.0));
+            }
+            if self.half_beat {
+                phase = phase.map(|p| (p + 0.5).rem_euclid(1.0));
+            }
+            out.beat_phase = phase;
+            out.next_beat_secs = phase.map(|p| (1.0 - p) * 60.0 / new);
+        }
+        out
+    }
+}
+
 /// One deck's live analysis, as the analysis thread last published it.
 #[derive(Default)]
 pub struct LiveView {
@@ -62,6 +122,8 @@ pub struct LiveView {
     pub published: AtomicU64,
     /// Samples `process()` dropped because the ring was full (the thread fell behind).
     pub dropped: AtomicU64,
+    /// The DJ's correction (editor only).
+    correction: Mutex<Correction>,
 }
 
 /// One deck's meter.
@@ -176,6 +238,39 @@ impl Shared {
             view.published.fetch_add(1, Ordering::Release);
             self.repaint.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// Changes deck `deck`'s correction with `f`, for the track now playing (a correction
+    /// left from an earlier track starts over).
+    pub fn correct(&self, deck: usize, f: impl FnOnce(&mut Correction)) {
+        let track = self.live_snapshot(deck).map_or(0, |s| s.track);
+        if let Some(view) = self.live.get(deck) {
+            if let Ok(mut c) = view.correction.lock() {
+                if c.track != track {
+                    *c = Correction {
+                        track,
+                        ..Correction::default()
+                    };
+                }
+                f(&mut c);
+            }
+            self.repaint.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Deck `deck`'s correction.
+    pub fn correction(&self, deck: usize) -> Correction {
+        self.live
+            .get(deck)
+            .and_then(|v| v.correction.lock().ok().map(|c| *c))
+            .unwrap_or_default()
+    }
+
+    /// Deck `deck`'s last snapshot with the DJ's correction applied (what the editor shows
+    /// and the suggestions will use).
+    pub fn corrected_snapshot(&self, deck: usize) -> Option<LiveSnapshot> {
+        let s = self.live_snapshot(deck)?;
+        Some(self.correction(deck).apply(&s))
     }
 
     /// Deck `deck`'s last snapshot (editor, tests).

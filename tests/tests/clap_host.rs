@@ -453,6 +453,37 @@ fn silent_or_missing_sidechain_passes_deck_a() {
     assert!(max_diff(&out, &add(&a, &b), 0..n) <= EXACT);
 }
 
+/// The live analysis thread starts with every activation and stops with every
+/// deactivation: cycles at four sample rates and block sizes mix both decks exactly as
+/// before (deck A + deck B at the defaults), and the instance then unloads cleanly (the
+/// test binary would hang on a thread left running, or crash on unload).
+#[test]
+fn activation_cycles_at_new_sample_rates_keep_mixing() {
+    let name = "activation_cycles_at_new_sample_rates_keep_mixing";
+    let Some(mut host) = active_host(name) else {
+        return;
+    };
+    for (rate, block) in [
+        (96_000.0, 256),
+        (44_100.0, 1024),
+        (22_050.0, 64),
+        (48_000.0, 512),
+    ] {
+        host.deactivate();
+        host.activate(rate, block)
+            .unwrap_or_else(|e| panic!("{name}: {rate} Hz: {e}"));
+        // Three seconds: the analysis thread is busy on both decks meanwhile.
+        let n = (3.0 * rate) as usize;
+        let a = sine(FREQ_A, 0.4, rate, n);
+        let b = sine(FREQ_B, 0.4, rate, n);
+        let out = host.render(&a, Aux::Signal(&b), &[], None).expect("render");
+        let diff = max_diff(&out, &add(&a, &b), 0..n);
+        assert!(diff <= EXACT, "{rate} Hz: the mix changed by {diff}");
+    }
+    host.deactivate();
+    drop(host);
+}
+
 /// A host that stops and starts processing around every block (nice-plug calls the plugin's
 /// `reset` on every start): the output is the same, bit for bit, as from a host that keeps
 /// processing, with EQs and a filter away from unity (whose state a reset would clear) and a

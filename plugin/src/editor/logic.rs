@@ -9,6 +9,33 @@ use aidj_analysis::live::LiveSnapshot;
 /// calibration: at 0.5 and above the reading was right at least 95 % of the time).
 pub const SURE_CONFIDENCE: f64 = 0.5;
 
+/// Tap tempo: the BPM of the taps so far (from the third tap), forgetting taps after a
+/// pause of 2 s; the last 8 taps count.
+#[derive(Clone, Debug, Default)]
+pub struct TapTempo {
+    times: Vec<f64>,
+}
+
+impl TapTempo {
+    /// A tap at `now` seconds; the tempo when there are enough taps.
+    pub fn tap(&mut self, now: f64) -> Option<f64> {
+        if self
+            .times
+            .last()
+            .is_some_and(|&t| now - t > 2.0 || now <= t)
+        {
+            self.times.clear();
+        }
+        self.times.push(now);
+        if self.times.len() > 8 {
+            self.times.remove(0);
+        }
+        let (first, last) = (*self.times.first()?, *self.times.last()?);
+        (self.times.len() >= 3 && last > first)
+            .then(|| 60.0 * (self.times.len() - 1) as f64 / (last - first))
+    }
+}
+
 /// The large deck read-out: BPM, Camelot key, and a small line with the key's name,
 /// loudness and energy.
 #[derive(Clone, Debug, PartialEq)]
@@ -475,6 +502,62 @@ impl<K: PartialEq + Copy> GestureBook<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tap_tempo_needs_three_taps_and_forgets_after_a_pause() {
+        let mut t = TapTempo::default();
+        assert_eq!(t.tap(10.0), None);
+        assert_eq!(t.tap(10.5), None);
+        let bpm = t.tap(11.0).expect("three taps");
+        assert!((bpm - 120.0).abs() < 1e-9, "{bpm}");
+        // A pause starts over.
+        assert_eq!(t.tap(20.0), None);
+        assert_eq!(t.tap(20.4), None);
+        let bpm = t.tap(20.8).expect("bpm");
+        assert!((bpm - 150.0).abs() < 1e-6, "{bpm}");
+    }
+
+    #[test]
+    fn corrections_change_tempo_and_phase_for_their_track_only() {
+        use crate::shared::Correction;
+        let s = LiveSnapshot {
+            track: 3,
+            bpm: Some(69.0),
+            bpm_confidence: Some(0.3),
+            beat_phase: Some(0.3),
+            ..LiveSnapshot::default()
+        };
+        let double = Correction {
+            track: 3,
+            factor: 2.0,
+            ..Correction::default()
+        };
+        let c = double.apply(&s);
+        assert_eq!(c.bpm, Some(138.0));
+        assert_eq!(c.bpm_confidence, Some(1.0));
+        assert!((c.beat_phase.expect("phase") - 0.6).abs() < 1e-12);
+        let half_beat = Correction {
+            track: 3,
+            half_beat: true,
+            ..Correction::default()
+        };
+        let c = half_beat.apply(&s);
+        assert!((c.beat_phase.expect("phase") - 0.8).abs() < 1e-12);
+        assert!((c.next_beat_secs.expect("next") - 0.2 * 60.0 / 69.0).abs() < 1e-12);
+        let tapped = Correction {
+            track: 3,
+            tapped_bpm: Some(140.0),
+            ..Correction::default()
+        };
+        assert_eq!(tapped.apply(&s).bpm, Some(140.0));
+        // Another track: untouched.
+        let other = LiveSnapshot {
+            track: 4,
+            ..s.clone()
+        };
+        assert_eq!(double.apply(&other), other);
+        assert!(!Correction::default().is_active(0));
+    }
 
     #[test]
     fn readout_marks_unsure_values_and_unknowns() {

@@ -455,4 +455,22 @@ fn live_readouts_are_drawn_per_deck() {
     assert!(a_bpm.center().x < SCREEN.center().x && a_key.center().x < SCREEN.center().x);
     assert!(b_bpm.center().x > SCREEN.center().x && b_key.center().x > SCREEN.center().x);
     assert!(a_bpm.height() >= 16.0, "{a_bpm:?}");
+
+    // ×2 on deck A (drawn first): its BPM doubles and reads as sure; deck B is untouched.
+    let shapes = click_text(&mut rig, &mut app, &shapes, "x2");
+    assert!(find_text(&shapes, "248.0").is_some(), "x2 not applied");
+    assert!(find_text(&shapes, "92.5?").is_some());
+    assert_eq!(shared.correction(0).factor, 2.0);
+    // A new track on deck A: the correction lapses.
+    shared.publish_live(
+        0,
+        LiveSnapshot {
+            track: 2,
+            bpm: Some(124.0),
+            bpm_confidence: Some(0.9),
+            ..LiveSnapshot::default()
+        },
+    );
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    assert!(find_text(&shapes, "124.0").is_some() && find_text(&shapes, "248.0").is_none());
 }
