@@ -32,10 +32,11 @@ use std::time::{Duration, Instant};
 
 /// Sample rate of all spectral analysis, Hz. Keys and tempi live well below 11 kHz.
 pub const ANALYSIS_RATE: u32 = 22_050;
-const FAST_FFT: usize = 1024;
-const FAST_HOP: usize = 256;
-const TONAL_FFT: usize = 8192;
-const TONAL_HOP: usize = 2048;
+/// The two STFTs every path uses (offline and live share them: one feature definition).
+pub(crate) const FAST_FFT: usize = 1024;
+pub(crate) const FAST_HOP: usize = 256;
+pub(crate) const TONAL_FFT: usize = 8192;
+pub(crate) const TONAL_HOP: usize = 2048;
 /// Tracks shorter than this get a warning: tempo and key need a few bars.
 pub const SHORT_TRACK_SECS: f64 = 2.0;
 

@@ -16,7 +16,7 @@
 //! Not real-time safe (the summaries allocate): run it on an analysis thread, fed from a
 //! lock-free ring that the audio thread fills.
 
-use crate::analyzer::ANALYSIS_RATE;
+use crate::analyzer::{ANALYSIS_RATE, FAST_FFT, FAST_HOP, TONAL_FFT, TONAL_HOP};
 use crate::error::{Error, Result};
 use crate::features::loudness::{lufs, LoudnessMeter};
 use crate::features::mood::{Mood, MoodInputs};
@@ -26,10 +26,6 @@ use crate::resample::StreamResampler;
 use crate::stft::Stft;
 use serde::{Deserialize, Serialize};
 
-const FAST_FFT: usize = 1024;
-const FAST_HOP: usize = 256;
-const TONAL_FFT: usize = 8192;
-const TONAL_HOP: usize = 2048;
 /// A block whose peak is below this is silent (-60 dBFS).
 const SILENCE_PEAK: f32 = 1e-3;
 
