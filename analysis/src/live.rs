@@ -203,6 +203,11 @@ impl LiveAnalyzer {
             .fold(0.0f32, f32::max);
         if peak < SILENCE_PEAK {
             self.silent_run += block.len() as u64;
+            if self.is_idle() {
+                // Between tracks: only the clock runs (no DSP, next to no CPU).
+                self.samples_in += block.len() as u64;
+                return;
+            }
         } else {
             if self.heard && self.is_idle() {
                 self.new_track();
