@@ -22,6 +22,7 @@ def main(argv):
         sys.exit(__doc__)
     truth_path, rep_dir = argv
     sys.path.insert(0, os.path.dirname(os.path.abspath(truth_path)))
+    sys.dont_write_bytecode = True  # the dev set's folder is read-only
     import score  # noqa: E402  (the dev set's scorer, beside truth.tsv)
 
     tempo, key = [], []
