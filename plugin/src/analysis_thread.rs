@@ -36,6 +36,18 @@ pub struct DeckFeeds {
 }
 
 impl DeckFeeds {
+    /// Two rings of `capacity` samples: the audio thread's ends and the reader's ends.
+    pub fn with_capacity(capacity: usize) -> (DeckFeeds, [Consumer<f32>; 2]) {
+        let (pa, ca) = RingBuffer::<f32>::new(capacity);
+        let (pb, cb) = RingBuffer::<f32>::new(capacity);
+        (
+            DeckFeeds {
+                producers: [pa, pb],
+            },
+            [ca, cb],
+        )
+    }
+
     /// Appends deck `deck`'s mono sum of `channels` for frames `range` (real-time safe:
     /// no allocation, no lock). Samples the ring has no room for are dropped and counted
     /// in `shared`.
@@ -98,8 +110,7 @@ impl AnalysisThread {
     ) -> Option<(Self, DeckFeeds)> {
         let rate = sample_rate.round().clamp(1.0, f64::from(u32::MAX)) as u32;
         let capacity = ((ring_secs * sample_rate).ceil() as usize).max(64);
-        let (pa, ca) = RingBuffer::<f32>::new(capacity);
-        let (pb, cb) = RingBuffer::<f32>::new(capacity);
+        let (feeds, [ca, cb]) = DeckFeeds::with_capacity(capacity);
         let stop = Arc::new(AtomicBool::new(false));
         let thread_stop = stop.clone();
         let thread_shared = shared.clone();
@@ -129,9 +140,7 @@ impl AnalysisThread {
                     stop,
                     handle: Some(handle),
                 },
-                DeckFeeds {
-                    producers: [pa, pb],
-                },
+                feeds,
             )),
             Err(e) => {
                 shared.set_status(
