@@ -33,6 +33,9 @@ const IDLE_WAIT: Duration = Duration::from_millis(20);
 /// The audio thread's ends of the two rings.
 pub struct DeckFeeds {
     producers: [Producer<f32>; 2],
+    /// Samples written to each ring so far: the analysis counts the same samples, so its
+    /// beat grids are placed on this count.
+    written: [u64; 2],
 }
 
 impl DeckFeeds {
@@ -43,6 +46,7 @@ impl DeckFeeds {
         (
             DeckFeeds {
                 producers: [pa, pb],
+                written: [0; 2],
             },
             [ca, cb],
         )
@@ -76,6 +80,7 @@ impl DeckFeeds {
         }
         let scale = 1.0 / channels.len() as f32;
         if let Ok(chunk) = producer.write_chunk_uninit(room) {
+            self.written[deck] += room as u64;
             let start = range.start;
             chunk.fill_from_iter((start..start + room).map(|i| {
                 let s: f32 = channels
@@ -90,6 +95,13 @@ impl DeckFeeds {
                 }
             }));
         }
+    }
+}
+
+impl DeckFeeds {
+    /// Samples written to deck `deck`'s ring so far (dropped ones not counted).
+    pub fn written(&self, deck: usize) -> u64 {
+        self.written.get(deck).copied().unwrap_or(0)
     }
 }
 
@@ -115,6 +127,7 @@ impl AnalysisThread {
         let thread_stop = stop.clone();
         let thread_shared = shared.clone();
         shared.set_status(AnalysisStatus::Running, None);
+        shared.restart_live(f64::from(rate));
         let spawned = std::thread::Builder::new()
             .name("aidj-analysis".into())
             .spawn(move || {

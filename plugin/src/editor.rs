@@ -307,11 +307,14 @@ fn top_bar(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Shared, 
         ui.separator();
     }
     let host = shared.host_clock.load(Ordering::Relaxed);
+    let source = shared.clock_source.load(Ordering::Relaxed);
     let tempo = shared.tempo.load(Ordering::Relaxed);
-    ui.label(logic::clock_label(host, tempo)).on_hover_text(
-        "Beat clock: the host transport while it plays, else the plugin's own clock",
+    ui.label(logic::clock_label(source, tempo)).on_hover_text(
+        "Beat clock: the host transport while it plays, else the live beat grid of the deck \
+         on air (with your corrections), else the clock BPM",
     );
     ui.add_enabled_ui(!host, |ui| {
+        widgets::enum_combo(ui, pu, &params.clock_source, "aidj-clock-source", 96.0);
         widgets::number(ui, pu, &params.clock_bpm, vec2(96.0, 22.0))
             .on_hover_text("Own clock tempo (used while the host transport is stopped)");
     });

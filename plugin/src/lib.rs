@@ -37,8 +37,8 @@ use analysis_thread::{AnalysisThread, DeckFeeds};
 use controls::{Overrides, Target};
 use driver::{Phase, Segment, TransitionDriver};
 use flx4::{Button, Flx4Decoder, Flx4Event, Knob};
-use params::{AiDjParams, DirectionParam, TransitionMode};
-use shared::{PhaseView, Shared};
+use params::{AiDjParams, ClockSource, DirectionParam, TransitionMode};
+use shared::{LiveGrid, PhaseView, Shared};
 
 /// Largest chunk `process` hands the mixer at once; longer host blocks are split. Also the
 /// scratch size when the host gives no maximum block size.
@@ -80,6 +80,8 @@ struct Engine {
     last_mode: TransitionMode,
     /// The rings to the analysis thread (while it runs).
     feeds: Option<DeckFeeds>,
+    /// The live grid each deck's clock last followed (kept over a torn read).
+    live_grids: [Option<LiveGrid>; 2],
 }
 
 impl Default for AiDj {
@@ -158,6 +160,7 @@ impl Engine {
             seen_cancel_requests: 0,
             last_mode: TransitionMode::Trigger,
             feeds: None,
+            live_grids: [None; 2],
         }
     }
 
@@ -249,6 +252,39 @@ impl Engine {
                 Button::HotCuePad { .. } | Button::Play(_) | Button::Cue(_) | Button::Load(_) => {}
             },
         }
+    }
+
+    /// The deck whose live beat grid leads the clock now: the outgoing deck of an armed or
+    /// running transition, else the deck on air (the crossfader's side, A from the centre).
+    fn clock_deck(&self, params: &AiDjParams) -> usize {
+        match self.driver.phase() {
+            Phase::Armed { transition, .. } | Phase::Running { transition, .. } => {
+                transition.direction.outgoing()
+            }
+            _ => self
+                .driver
+                .auto_direction(self.user_crossfader(params))
+                .outgoing(),
+        }
+    }
+
+    /// Follows the clock deck's live beat grid from the start of this block: sets the
+    /// mixer's beat there (whole bars kept, see [`LiveGrid::beat_at`]) and returns the deck
+    /// and its tempo; `None` while that deck has no grid (or no analysis runs).
+    fn live_clock(&mut self, params: &AiDjParams, shared: &Shared) -> Option<(usize, f64)> {
+        let feeds = self.feeds.as_ref()?;
+        let deck = self.clock_deck(params);
+        if let Some(grid) = shared.live_grid(deck) {
+            self.live_grids[deck] = grid;
+        }
+        let grid = self.live_grids[deck]?;
+        let tempo = grid.bpm(self.sample_rate);
+        if !(tempo.is_finite() && (20.0..=400.0).contains(&tempo)) {
+            return None;
+        }
+        let beat = grid.beat_at(feeds.written(deck) as f64, self.mixer.beat_position());
+        self.mixer.set_beat_position(beat);
+        Some((deck, tempo))
     }
 
     /// Mix frames `range` of the block.
@@ -493,6 +529,7 @@ impl Plugin for AiDj {
         let clock = match (transport.playing, transport.tempo, host_beat) {
             (true, Some(tempo), Some(beat)) if tempo.is_finite() && tempo > 0.0 => {
                 engine.mixer.set_beat_position(beat);
+                shared.clock_source.store(1, Ordering::Relaxed);
                 let beats_per_bar = f64::from(transport.time_sig_numerator.unwrap_or(4).max(1));
                 ClockInfo {
                     tempo,
@@ -501,12 +538,32 @@ impl Plugin for AiDj {
                     host: true,
                 }
             }
-            _ => ClockInfo {
-                tempo: f64::from(params.clock_bpm.value()),
-                beats_per_bar: 4.0,
-                grid_origin_bars: None,
-                host: false,
-            },
+            _ => {
+                let live = match params.clock_source.value() {
+                    ClockSource::LiveDeck => engine.live_clock(params, shared),
+                    ClockSource::Manual => None,
+                };
+                match live {
+                    Some((deck, tempo)) => {
+                        shared.clock_source.store(2 + deck as u8, Ordering::Relaxed);
+                        ClockInfo {
+                            tempo,
+                            beats_per_bar: 4.0,
+                            grid_origin_bars: None,
+                            host: false,
+                        }
+                    }
+                    None => {
+                        shared.clock_source.store(0, Ordering::Relaxed);
+                        ClockInfo {
+                            tempo: f64::from(params.clock_bpm.value()),
+                            beats_per_bar: 4.0,
+                            grid_origin_bars: None,
+                            host: false,
+                        }
+                    }
+                }
+            }
         };
 
         engine.overrides.expire(params);

@@ -207,6 +207,20 @@ impl LengthParam {
     }
 }
 
+/// What the beat clock follows while the host transport is stopped.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockSource {
+    /// The live beat grid of the deck on air (the outgoing deck of a transition), as
+    /// analysed and corrected; the clock BPM until that deck has one.
+    #[id = "live"]
+    #[name = "Live deck"]
+    LiveDeck,
+    /// The clock BPM.
+    #[id = "bpm"]
+    #[name = "Clock BPM"]
+    Manual,
+}
+
 /// The phrase grid a triggered transition waits for.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PhraseParam {
@@ -290,7 +304,11 @@ pub struct AiDjParams {
     #[id = "tr_fx"]
     pub transition_fx: BoolParam,
 
-    /// Tempo of the plugin's own clock when the host transport is not playing.
+    /// What the clock follows when the host transport is not playing.
+    #[id = "clock_src"]
+    pub clock_source: EnumParam<ClockSource>,
+    /// Tempo of the plugin's own clock when the host transport is not playing (and no live
+    /// grid is followed).
     #[id = "clock_bpm"]
     pub clock_bpm: FloatParam,
     /// Output deck A untouched.
@@ -363,6 +381,7 @@ impl Default for AiDjParams {
             .with_string_to_value(formatters::s2v_f32_percentage()),
             phrase: EnumParam::new("Start On", PhraseParam::Bars8),
             transition_fx: BoolParam::new("Transition FX", true),
+            clock_source: EnumParam::new("Clock Source", ClockSource::LiveDeck),
             clock_bpm: FloatParam::new(
                 "Clock BPM",
                 124.0,
@@ -604,12 +623,13 @@ mod tests {
             "tr_pos",
             "tr_phrase",
             "tr_fx",
+            "clock_src",
             "clock_bpm",
             "bypass",
             "flx4",
         ] {
             assert!(ids.iter().any(|i| i == id), "missing {id} in {ids:?}");
         }
-        assert_eq!(ids.len(), 26);
+        assert_eq!(ids.len(), 27);
     }
 }

@@ -85,6 +85,30 @@ impl Correction {
             && ((self.factor - 1.0).abs() > 1e-9 || self.tapped_bpm.is_some() || self.half_beat)
     }
 
+    /// The beat grid of snapshot `s` as the DJ corrected it, in samples of the deck's feed
+    /// at `rate` Hz: the period from the corrected tempo, the bar anchored on the analysed
+    /// downbeat (or the last beat while downbeats are unknown), moved by half a beat when
+    /// asked. `None` while the tempo or beat phase is unknown.
+    pub fn grid(&self, s: &LiveSnapshot, rate: f64) -> Option<LiveGrid> {
+        let bpm = s.bpm.filter(|b| b.is_finite() && *b > 0.0)?;
+        let phase = s.beat_phase.filter(|p| p.is_finite())?;
+        if !(rate.is_finite() && rate > 0.0) {
+            return None;
+        }
+        let raw_period = 60.0 * rate / bpm;
+        let beat = s.t * rate - phase * raw_period;
+        let mut downbeat = beat - f64::from(s.beat_in_bar.unwrap_or(0)) * raw_period;
+        let corrected = self.apply(s);
+        let period = 60.0 * rate / corrected.bpm.unwrap_or(bpm);
+        if self.is_active(s.track) && self.half_beat {
+            downbeat += 0.5 * period;
+        }
+        Some(LiveGrid {
+            period_samples: period,
+            downbeat_sample: downbeat,
+        })
+    }
+
     /// The snapshot as the DJ corrected it: the tempo (tapped, or times the factor; a
     /// corrected tempo is certain), the beat phase moved by half a beat (and doubled with
     /// the tempo at ×2, where every old beat is a new one). A snapshot of another track
@@ -112,6 +136,75 @@ impl Correction {
     }
 }
 
+/// A deck's beat grid for the transition clock, counted in samples of the deck's feed to
+/// the analysis thread ([`crate::analysis_thread::DeckFeeds::written`]): beat `k` of the
+/// grid is at `downbeat_sample + k * period_samples`, bars start at multiples of 4.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LiveGrid {
+    pub period_samples: f64,
+    pub downbeat_sample: f64,
+}
+
+impl LiveGrid {
+    /// Tempo at `rate` Hz, BPM.
+    pub fn bpm(&self, rate: f64) -> f64 {
+        60.0 * rate / self.period_samples
+    }
+
+    /// The beat at feed sample `sample`, continuing `previous` (the clock's beat there)
+    /// when the grid moved: whole bars are added so that the clock's bar count does not
+    /// jump when the analysis re-anchors its grid, and an armed transition keeps its bar.
+    pub fn beat_at(&self, sample: f64, previous: f64) -> f64 {
+        let raw = (sample - self.downbeat_sample) / self.period_samples;
+        if !previous.is_finite() {
+            return raw;
+        }
+        raw + 4.0 * ((previous - raw) / 4.0).round()
+    }
+}
+
+/// A [`LiveGrid`] published without locks: one writer at a time (behind a mutex), the
+/// audio thread reads with a sequence check and keeps its last good grid on a torn read.
+#[derive(Default)]
+pub struct GridCell {
+    seq: AtomicU32,
+    period: AtomicU64,
+    downbeat: AtomicU64,
+    writer: Mutex<()>,
+}
+
+impl GridCell {
+    /// Publishes `grid` (`None`: no grid). Never called on the audio thread.
+    pub fn store(&self, grid: Option<LiveGrid>) {
+        let _guard = self.writer.lock();
+        self.seq.fetch_add(1, Ordering::AcqRel);
+        let (p, d) = grid.map_or((0.0, 0.0), |g| (g.period_samples, g.downbeat_sample));
+        self.period.store(p.to_bits(), Ordering::Release);
+        self.downbeat.store(d.to_bits(), Ordering::Release);
+        self.seq.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The grid: `Some(None)` when none is published, `None` when a write was under way
+    /// (real-time safe: no lock, no wait).
+    pub fn load(&self) -> Option<Option<LiveGrid>> {
+        let before = self.seq.load(Ordering::Acquire);
+        if before % 2 == 1 {
+            return None;
+        }
+        let period = f64::from_bits(self.period.load(Ordering::Acquire));
+        let downbeat = f64::from_bits(self.downbeat.load(Ordering::Acquire));
+        if self.seq.load(Ordering::Acquire) != before {
+            return None;
+        }
+        Some(
+            (period > 0.0 && period.is_finite() && downbeat.is_finite()).then_some(LiveGrid {
+                period_samples: period,
+                downbeat_sample: downbeat,
+            }),
+        )
+    }
+}
+
 /// One deck's live analysis, as the analysis thread last published it.
 #[derive(Default)]
 pub struct LiveView {
@@ -124,6 +217,8 @@ pub struct LiveView {
     pub dropped: AtomicU64,
     /// The DJ's correction (editor only).
     correction: Mutex<Correction>,
+    /// The corrected beat grid, for `process()`'s transition clock.
+    pub grid: GridCell,
 }
 
 /// One deck's meter.
@@ -152,6 +247,11 @@ pub struct Shared {
     pub tempo: AtomicF32,
     /// True when the beat clock follows the host transport.
     pub host_clock: AtomicBool,
+    /// Where the beat clock came from in the last block: 0 the clock BPM, 1 the host,
+    /// 2 deck A's live grid, 3 deck B's.
+    pub clock_source: AtomicU8,
+    /// Sample rate of the decks' feeds to the analysis thread (grids are counted in it).
+    live_rate: AtomicU64,
     /// Deck on air (0 none, 1 A, 2 B).
     pub on_air: AtomicU8,
     /// Start presses from the editor, counted (the audio thread acts on changes).
@@ -187,6 +287,8 @@ impl Default for Shared {
             beat: AtomicF32::new(0.0),
             tempo: AtomicF32::new(0.0),
             host_clock: AtomicBool::new(false),
+            clock_source: AtomicU8::new(0),
+            live_rate: AtomicU64::new(48_000f64.to_bits()),
             on_air: AtomicU8::new(0),
             start_requests: AtomicU32::new(0),
             cancel_requests: AtomicU32::new(0),
@@ -229,15 +331,44 @@ impl Shared {
         self.error.lock().ok().and_then(|e| e.clone())
     }
 
-    /// Publishes deck `deck`'s snapshot (analysis thread).
+    /// A new analysis thread starts with feeds at `rate` Hz: the last thread's snapshots
+    /// and grids (counted in its feeds) are forgotten.
+    pub fn restart_live(&self, rate: f64) {
+        self.live_rate.store(rate.to_bits(), Ordering::Relaxed);
+        for view in &self.live {
+            if let Ok(mut s) = view.snapshot.lock() {
+                *s = None;
+            }
+            view.grid.store(None);
+        }
+    }
+
+    /// Publishes deck `deck`'s snapshot (analysis thread), and its corrected beat grid.
     pub fn publish_live(&self, deck: usize, snapshot: LiveSnapshot) {
         if let Some(view) = self.live.get(deck) {
             if let Ok(mut s) = view.snapshot.lock() {
                 *s = Some(snapshot);
             }
             view.published.fetch_add(1, Ordering::Release);
+            self.update_grid(deck);
             self.repaint.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// Deck `deck`'s grid from its last snapshot and correction, for `process()`.
+    fn update_grid(&self, deck: usize) {
+        let rate = f64::from_bits(self.live_rate.load(Ordering::Relaxed));
+        let grid = self
+            .live_snapshot(deck)
+            .and_then(|s| self.correction(deck).grid(&s, rate));
+        if let Some(view) = self.live.get(deck) {
+            view.grid.store(grid);
+        }
+    }
+
+    /// Deck `deck`'s published grid (real-time safe); `None` on a torn read.
+    pub fn live_grid(&self, deck: usize) -> Option<Option<LiveGrid>> {
+        self.live.get(deck).and_then(|v| v.grid.load())
     }
 
     /// Changes deck `deck`'s correction with `f`, for the track now playing (a correction
@@ -254,6 +385,7 @@ impl Shared {
                 }
                 f(&mut c);
             }
+            self.update_grid(deck);
             self.repaint.store(true, Ordering::Relaxed);
         }
     }
@@ -310,5 +442,88 @@ impl Shared {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot(t: f64, bpm: f64, phase: f64, beat_in_bar: Option<u8>) -> LiveSnapshot {
+        LiveSnapshot {
+            t,
+            track: 1,
+            bpm: Some(bpm),
+            bpm_confidence: Some(0.9),
+            beat_phase: Some(phase),
+            beat_in_bar,
+            ..LiveSnapshot::default()
+        }
+    }
+
+    #[test]
+    fn the_grid_sits_on_the_analysed_downbeat_and_moves_with_corrections() {
+        // 120 BPM at 48 kHz: a beat is 24000 samples. At t = 10 s (480000), a quarter into
+        // beat 2 of the bar: the bar started 2.25 beats earlier.
+        let s = snapshot(10.0, 120.0, 0.25, Some(2));
+        let plain = Correction::default().grid(&s, 48_000.0).unwrap();
+        assert!((plain.period_samples - 24_000.0).abs() < 1e-9);
+        assert!((plain.downbeat_sample - (480_000.0 - 2.25 * 24_000.0)).abs() < 1e-6);
+        let doubled = Correction {
+            track: 1,
+            factor: 2.0,
+            ..Correction::default()
+        }
+        .grid(&s, 48_000.0)
+        .unwrap();
+        assert!((doubled.period_samples - 12_000.0).abs() < 1e-9);
+        assert_eq!(doubled.downbeat_sample, plain.downbeat_sample);
+        let shifted = Correction {
+            track: 1,
+            half_beat: true,
+            ..Correction::default()
+        }
+        .grid(&s, 48_000.0)
+        .unwrap();
+        assert!((shifted.downbeat_sample - plain.downbeat_sample - 12_000.0).abs() < 1e-6);
+        // A correction made on another track does not apply.
+        let stale = Correction {
+            track: 7,
+            factor: 2.0,
+            ..Correction::default()
+        };
+        assert_eq!(stale.grid(&s, 48_000.0), Some(plain));
+        // No tempo or phase: no grid.
+        let mut unknown = s.clone();
+        unknown.beat_phase = None;
+        assert_eq!(Correction::default().grid(&unknown, 48_000.0), None);
+    }
+
+    #[test]
+    fn a_re_anchored_grid_keeps_the_clocks_bar_count() {
+        let grid = LiveGrid {
+            period_samples: 100.0,
+            downbeat_sample: 5_000.0,
+        };
+        // Beat 2.5 of the grid at sample 5250; the clock was at bar 10 (beat 40 + 2.4).
+        assert!((grid.beat_at(5_250.0, 42.4) - 42.5).abs() < 1e-9);
+        // A clock that drifted into the next bar is pulled back to the grid's bar position.
+        assert!((grid.beat_at(5_250.0, 45.1) - 46.5).abs() < 1e-9);
+        assert!((grid.beat_at(5_250.0, f64::NAN) - 2.5).abs() < 1e-9);
+        assert!((grid.bpm(48_000.0) - 28_800.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_grid_cell_round_trips_and_says_when_empty() {
+        let cell = GridCell::default();
+        assert_eq!(cell.load(), Some(None));
+        let g = LiveGrid {
+            period_samples: 22_050.0,
+            downbeat_sample: -1_234.5,
+        };
+        cell.store(Some(g));
+        assert_eq!(cell.load(), Some(Some(g)));
+        cell.store(None);
+        assert_eq!(cell.load(), Some(None));
     }
 }

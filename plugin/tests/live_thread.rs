@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -148,4 +149,93 @@ fn activation_cycles_and_rate_changes_restart_the_thread() {
     }
     drop(host);
     assert_eq!(shared.analysis_status(), AnalysisStatus::Stopped);
+}
+
+/// Circular distance of two beat positions, in beats, modulo `m`.
+fn mod_diff(a: f64, b: f64, m: f64) -> f64 {
+    let d = (a - b).rem_euclid(m);
+    d.min(m - d)
+}
+
+#[test]
+fn with_the_transport_stopped_the_clock_follows_the_deck_on_airs_live_grid() {
+    let rate = 44_100.0f32;
+    let mut spec = TrackSpec::new("Clock", 124.0, 9, true, Groove::FourOnTheFloor);
+    spec.bars = 16;
+    let audio = render(&spec);
+    assert_eq!(audio.sample_rate, 44_100);
+    let beats = spec.beat_times();
+    let n = audio.frames();
+    let a = [audio.channels[0].clone(), audio.channels[1].clone()];
+    let b = [vec![0.0f32; n], vec![0.0f32; n]];
+    let part =
+        |x: &[Vec<f32>; 2], r: std::ops::Range<usize>| [x[0][r.clone()].to_vec(), x[1][r].to_vec()];
+
+    let mut host = Host::new(rate, 512);
+    host.set("xfader", -1.0); // deck A on air
+    let shared = host.plugin.shared();
+    let first = (20.0 * rate) as usize;
+    host.run(
+        &part(&a, 0..first),
+        &part(&b, 0..first),
+        512,
+        &[],
+        |_, _| {},
+    );
+    wait_for(&shared, 0, 19.0);
+    // Eight more blocks: the clock now runs on deck A's grid.
+    let end = first + 8 * 512;
+    host.run(
+        &part(&a, first..end),
+        &part(&b, first..end),
+        512,
+        &[],
+        |_, _| {},
+    );
+    let tempo = f64::from(shared.tempo.load(Ordering::Relaxed));
+    assert_eq!(
+        shared.clock_source.load(Ordering::Relaxed),
+        2,
+        "tempo {tempo}"
+    );
+    assert!((tempo / 124.0 - 1.0).abs() < 0.005, "clock tempo {tempo}");
+    // `beat` is the clock at the end of the last block: on the track's beats.
+    let t = end as f64 / f64::from(rate);
+    let truth = (t - beats[0]) * 124.0 / 60.0;
+    let beat = f64::from(shared.beat.load(Ordering::Relaxed));
+    assert!(
+        mod_diff(beat, truth, 1.0) < 0.06,
+        "clock {beat}, track beat {truth}"
+    );
+
+    // The DJ's half-beat shift moves the clock half a beat; ×2 doubles its tempo.
+    shared.correct(0, |c| c.half_beat = true);
+    let (s, e) = (end, end + 4 * 512);
+    host.run(&part(&a, s..e), &part(&b, s..e), 512, &[], |_, _| {});
+    let t = e as f64 / f64::from(rate);
+    let truth = (t - beats[0]) * 124.0 / 60.0;
+    let beat = f64::from(shared.beat.load(Ordering::Relaxed));
+    assert!(
+        mod_diff(beat, truth + 0.5, 1.0) < 0.06,
+        "clock {beat}, track beat {truth}"
+    );
+    shared.correct(0, |c| {
+        c.half_beat = false;
+        c.factor = 2.0;
+    });
+    let (s, e) = (e, e + 4 * 512);
+    host.run(&part(&a, s..e), &part(&b, s..e), 512, &[], |_, _| {});
+    let tempo = f64::from(shared.tempo.load(Ordering::Relaxed));
+    assert!(
+        (tempo / 248.0 - 1.0).abs() < 0.005,
+        "corrected clock tempo {tempo}"
+    );
+
+    // "Clock BPM" ignores the decks.
+    host.set_str("clock_src", "Clock BPM");
+    host.set_str("clock_bpm", "150");
+    let (s, e) = (e, e + 2 * 512);
+    host.run(&part(&a, s..e), &part(&b, s..e), 512, &[], |_, _| {});
+    assert_eq!(shared.clock_source.load(Ordering::Relaxed), 0);
+    assert_eq!(shared.tempo.load(Ordering::Relaxed), 150.0);
 }

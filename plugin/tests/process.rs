@@ -61,6 +61,7 @@ fn busy_session(host: &mut Host, frame: usize) {
         0 => {
             host.set_str("tr_phrase", "Next beat");
             host.set_str("tr_length", "1 bar");
+            host.set_str("clock_src", "Clock BPM");
             host.set_str("clock_bpm", "150");
             host.set("tr_preset", 3.0); // echo out: filter + echo + crossfader
             host.set("xfader", -1.0);
@@ -297,6 +298,7 @@ fn own_clock_runs_at_the_clock_bpm_when_the_transport_is_stopped() {
     let n = 6 * beat;
     let (a, b) = decks(n, RATE);
     let mut host = Host::new(RATE, 256);
+    host.set_str("clock_src", "Clock BPM");
     host.set_str("clock_bpm", "150");
     host.set_str("tr_phrase", "Next beat");
     host.set_str("tr_length", "1 bar");
@@ -317,6 +319,7 @@ fn start_again_while_armed_cancels() {
     let (a, b) = decks(n, RATE);
     let run = |presses: &[usize]| {
         let mut host = Host::new(RATE, 256);
+        host.set_str("clock_src", "Clock BPM");
         host.set_str("clock_bpm", "150");
         host.set_str("tr_phrase", "Next beat");
         host.set_str("tr_length", "1 bar");
@@ -391,6 +394,7 @@ fn flx4_eq_kill_and_pad_transition() {
     let a = sine(60.0, 0.5, RATE, n);
     let b = sine(1760.0, 0.5, RATE, n);
     let mut host = Host::new(RATE, 480);
+    host.set_str("clock_src", "Clock BPM");
     host.set_str("clock_bpm", "150");
     host.set_str("tr_phrase", "Next beat");
     host.set_str("tr_length", "1 bar");

@@ -45,7 +45,7 @@ pub const PLUGIN_ID: &str = "org.aidj.two-deck-mixer";
 pub const PLUGIN_NAME: &str = "AI DJ";
 
 /// Every parameter id string of the plugin (`plugin/src/params.rs`).
-pub const PARAM_IDS: [&str; 26] = [
+pub const PARAM_IDS: [&str; 27] = [
     "a_trim",
     "a_eq_hi",
     "a_eq_mid",
@@ -69,6 +69,7 @@ pub const PARAM_IDS: [&str; 26] = [
     "tr_pos",
     "tr_phrase",
     "tr_fx",
+    "clock_src",
     "clock_bpm",
     "bypass",
     "flx4",

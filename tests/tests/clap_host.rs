@@ -270,6 +270,7 @@ fn output_is_independent_of_the_block_size() {
         host.activate(SR, block).expect("activate");
         let events = [
             host.param_event(0, "xfader", 0.25),
+            host.param_event(0, "clock_src", 1.0),
             host.param_event(0, "clock_bpm", 1.0),
             host.step_event(0, "tr_phrase", 0),
             host.step_event(0, "tr_length", 1),
@@ -356,6 +357,7 @@ fn state_keeps_the_deck_on_air() {
     let (a, b) = decks(n);
     let events = [
         first.param_event(0, "xfader", 0.0),
+        first.param_event(0, "clock_src", 1.0),
         first.param_event(0, "clock_bpm", 1.0), // 240 BPM
         first.step_event(0, "tr_phrase", 0),
         first.step_event(0, "tr_length", 1),
@@ -504,6 +506,7 @@ fn start_stop_processing_every_block_changes_nothing() {
     let events = |h: &PluginHost| {
         vec![
             h.param_event(0, "xfader", 0.0),
+            h.param_event(0, "clock_src", 1.0),
             h.param_event(0, "clock_bpm", 1.0),
             h.step_event(0, "tr_phrase", 0),
             h.step_event(0, "tr_length", 1),

@@ -79,7 +79,7 @@ fn vst3_bundle_in_pedalboard() {
         .as_f64()
         .unwrap_or(f64::NAN);
     assert!(err <= 1e-6, "deck A at defaults changed by {err}");
-    assert_eq!(figures["parameters"].as_u64(), Some(26), "{figures}");
+    assert_eq!(figures["parameters"].as_u64(), Some(27), "{figures}");
     assert_eq!(
         figures["state_round_trip_max_abs_diff"].as_f64(),
         Some(0.0),

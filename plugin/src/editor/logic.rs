@@ -367,11 +367,17 @@ pub fn progress_fraction(v: &TransitionView) -> f32 {
 }
 
 /// `"Host 124.00 BPM"` when the beat clock follows the host transport, else `"Own clock"`.
-pub fn clock_label(host: bool, tempo: f32) -> String {
-    if host && tempo.is_finite() && tempo > 0.0 {
-        format!("Host {tempo:.2} BPM")
-    } else {
-        "Own clock".to_string()
+/// What the beat clock follows, for the header: `source` as [`crate::shared::Shared`]'s
+/// `clock_source` (0 clock BPM, 1 host, 2/3 deck A/B's live grid).
+pub fn clock_label(source: u8, tempo: f32) -> String {
+    let known = tempo.is_finite() && tempo > 0.0;
+    match source {
+        1 if known => format!("Host {tempo:.2} BPM"),
+        2 | 3 if known => format!(
+            "Deck {} {tempo:.1} BPM",
+            if source == 2 { "A" } else { "B" }
+        ),
+        _ => "Own clock".to_string(),
     }
 }
 
@@ -775,9 +781,11 @@ mod tests {
 
     #[test]
     fn clock_and_tempo_slider_labels() {
-        assert_eq!(clock_label(true, 124.0), "Host 124.00 BPM");
-        assert_eq!(clock_label(false, 124.0), "Own clock");
-        assert_eq!(clock_label(true, 0.0), "Own clock");
+        assert_eq!(clock_label(1, 124.0), "Host 124.00 BPM");
+        assert_eq!(clock_label(0, 124.0), "Own clock");
+        assert_eq!(clock_label(1, 0.0), "Own clock");
+        assert_eq!(clock_label(2, 127.96), "Deck A 128.0 BPM");
+        assert_eq!(clock_label(3, 90.0), "Deck B 90.0 BPM");
         assert_eq!(tempo_slider_label(0.123), "+12%");
         assert_eq!(tempo_slider_label(-1.0), "-100%");
         assert_eq!(tempo_slider_label(0.001), "0%");
