@@ -1,7 +1,8 @@
 //! Cost of one deck's live analysis (what the plugin's analysis thread runs): a second of
 //! 48 kHz mono audio pushed in 512-frame blocks and one snapshot (the thread publishes one
 //! a second), after a minute of the track has played (so the tempo window is full). Time
-//! per iteration / 1 s = share of one core per deck. `cargo bench -p aidj-analysis --bench
+//! per iteration / 1 s = share of one core per deck (a track-change check every 2 s
+//! included). The window feature vector runs every 15 s. `cargo bench -p aidj-analysis --bench
 //! live`.
 
 use aidj_analysis::live::{LiveAnalyzer, LiveConfig};
@@ -39,6 +40,11 @@ fn bench(c: &mut Criterion) {
     );
     group.bench_function("one snapshot (a minute into the track)", |b| {
         b.iter(|| black_box(live.snapshot()))
+    });
+    // The plugin computes one every 15 s per deck: time / 15 s = its share of a core.
+    let snap = live.snapshot();
+    group.bench_function("one window feature vector (the last 30 s)", |b| {
+        b.iter(|| black_box(live.window_analysis(&snap)))
     });
     group.finish();
 }

@@ -458,23 +458,13 @@ impl Analyzer {
             centroid.mean,
             vocal.voiced_ratio,
         );
-        let mood = Mood::from_inputs(&MoodInputs {
-            tempo_bpm: rhythm.tempo_bpm_global,
-            danceability: rhythm.danceability_score,
-            lufs: dynamics.lufs,
-            centroid_hz: centroid.mean,
-            dissonance: harmony.dissonance_index,
-            minor: harmony.key.as_deref().map(|k| k.ends_with("minor")),
-            key_confidence: harmony.key_confidence,
-            percussive_ratio: instrumentation.percussive_ratio,
-            onset_rate: rhythm.onset_rate,
-        });
         let tonal = TonalSection {
             harmony,
             spectral_centroid: centroid,
             spectral_flatness: self.spectral.flatness_stats(),
             zero_crossing_rate: self.spectral.zcr_stats(),
         };
+        let mood = mood_of(&rhythm, &tonal, &dynamics, &instrumentation);
         let mut warnings = Vec::new();
         #[cfg(not(feature = "onnx"))]
         let embeddings = None;
@@ -547,6 +537,27 @@ impl Analyzer {
         };
         (analysis, warnings, self.timings)
     }
+}
+
+/// The mood of a summary: one definition for reports and for the live window.
+pub(crate) fn mood_of(
+    rhythm: &rhythm::Rhythm,
+    tonal: &TonalSection,
+    dynamics: &crate::features::dynamics::Dynamics,
+    instrumentation: &Instrumentation,
+) -> Mood {
+    let harmony = &tonal.harmony;
+    Mood::from_inputs(&MoodInputs {
+        tempo_bpm: rhythm.tempo_bpm_global,
+        danceability: rhythm.danceability_score,
+        lufs: dynamics.lufs,
+        centroid_hz: tonal.spectral_centroid.mean,
+        dissonance: harmony.dissonance_index,
+        minor: harmony.key.as_deref().map(|k| k.ends_with("minor")),
+        key_confidence: harmony.key_confidence,
+        percussive_ratio: instrumentation.percussive_ratio,
+        onset_rate: rhythm.onset_rate,
+    })
 }
 
 /// A file's report and the time each stage took.

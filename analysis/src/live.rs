@@ -16,18 +16,41 @@
 //! Not real-time safe (the summaries allocate): run it on an analysis thread, fed from a
 //! lock-free ring that the audio thread fills.
 
-use crate::analyzer::{ANALYSIS_RATE, FAST_FFT, FAST_HOP, TONAL_FFT, TONAL_HOP};
+use crate::analyzer::{
+    mood_of, AnalysisConfig, Analyzer, ANALYSIS_RATE, FAST_FFT, FAST_HOP, TONAL_FFT, TONAL_HOP,
+};
 use crate::error::{Error, Result};
 use crate::features::loudness::{lufs, LoudnessMeter};
 use crate::features::mood::{Mood, MoodInputs};
 use crate::features::rhythm::{self, OnsetAccumulator, RhythmConfig};
 use crate::features::tonal::{self, ChromaAccumulator};
+use crate::report::Analysis;
 use crate::resample::StreamResampler;
 use crate::stft::Stft;
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 
 /// A block whose peak is below this is silent (-60 dBFS).
 const SILENCE_PEAK: f32 = 1e-3;
+/// Tempo confidence from which an estimate counts as sure (calibrated on the dev set:
+/// `scripts/calibration.py`).
+const SURE: f64 = 0.5;
+/// Tempi within this ratio of each other (after the metrical relations of
+/// [`METRICAL_RATIOS`]) are one track's tempo read two ways.
+const SAME_TEMPO_TOLERANCE: f64 = 0.025;
+/// A window read at one of these ratios of the track's tempo may be the same music at
+/// another metrical level (half time, a triplet feel), not a new track.
+const METRICAL_RATIOS: [f64; 9] = [
+    1.0,
+    2.0,
+    0.5,
+    1.5,
+    2.0 / 3.0,
+    3.0,
+    1.0 / 3.0,
+    4.0 / 3.0,
+    0.75,
+];
 
 /// Settings of the live analysis.
 #[derive(Clone, Debug)]
@@ -42,6 +65,16 @@ pub struct LiveConfig {
     pub key_now_secs: f64,
     /// Silence this long ends a track: the next sound restarts every estimate.
     pub silence_reset_secs: f64,
+    /// Seconds of the current track the recommender's feature vector is computed over
+    /// ([`LiveAnalyzer::window_analysis`]).
+    pub features_window_secs: f64,
+    /// A new track without silence between: the last `change_recent_secs` hold a sure
+    /// tempo unrelated to the track's sure tempo before them, at `change_votes` checks
+    /// in a row, `change_check_secs` apart. The new track then starts
+    /// `change_recent_secs` ago.
+    pub change_recent_secs: f64,
+    pub change_check_secs: f64,
+    pub change_votes: u32,
     pub rhythm: RhythmConfig,
 }
 
@@ -52,6 +85,10 @@ impl Default for LiveConfig {
             key_window_secs: 600.0,
             key_now_secs: 20.0,
             silence_reset_secs: 2.0,
+            features_window_secs: 30.0,
+            change_recent_secs: 10.0,
+            change_check_secs: 2.0,
+            change_votes: 3,
             rhythm: RhythmConfig {
                 max_curve_points: 16,
                 ..RhythmConfig::default()
@@ -96,6 +133,14 @@ pub struct LiveSnapshot {
     pub energy: Option<f64>,
 }
 
+/// Whether tempi `a` and `b` can be one track's tempo read at two metrical levels.
+fn tempi_related(a: f64, b: f64) -> bool {
+    let tolerance = (1.0 + SAME_TEMPO_TOLERANCE).ln();
+    METRICAL_RATIOS
+        .iter()
+        .any(|m| ((a / b) / m).ln().abs() < tolerance)
+}
+
 /// Live analysis of one mono stream (see the module docs).
 pub struct LiveAnalyzer {
     config: LiveConfig,
@@ -118,6 +163,14 @@ pub struct LiveAnalyzer {
     silent_run: u64,
     heard: bool,
     track: u32,
+    /// The last [`LiveConfig::features_window_secs`] of input (the feature vector's window).
+    recent: VecDeque<f32>,
+    /// `samples_in` at which the next track-change check runs, and the checks in a row
+    /// that found a new tempo.
+    next_change_check: u64,
+    change_votes: u32,
+    /// The recent tempo the votes so far found.
+    pending_tempo: Option<f64>,
 }
 
 impl LiveAnalyzer {
@@ -156,6 +209,10 @@ impl LiveAnalyzer {
             silent_run: 0,
             heard: false,
             track: 1,
+            recent: VecDeque::new(),
+            next_change_check: 0,
+            change_votes: 0,
+            pending_tempo: None,
         })
     }
 
@@ -233,7 +290,126 @@ impl LiveAnalyzer {
         self.fast.push(&self.resampled, |f| onsets.push(f));
         let chroma = &mut self.chroma;
         self.tonal_stft.push(&self.resampled, |f| chroma.push(f));
+        let keep = (self.config.features_window_secs * f64::from(self.sample_rate)) as usize;
+        self.recent.extend(block.iter().copied());
+        if self.recent.len() > keep {
+            self.recent.drain(..self.recent.len() - keep);
+        }
         self.bound_memory();
+        if self.samples_in >= self.next_change_check {
+            let step = self.config.change_check_secs * f64::from(self.sample_rate);
+            self.next_change_check = self.samples_in + step.max(1.0) as u64;
+            self.check_track_change();
+        }
+    }
+
+    /// Seconds of the current track.
+    fn track_secs(&self) -> f64 {
+        (self.samples_in - self.track_start) as f64 / f64::from(self.sample_rate)
+    }
+
+    /// One track-change check (see [`LiveConfig::change_recent_secs`]).
+    fn check_track_change(&mut self) {
+        let recent_secs = self.config.change_recent_secs;
+        let fr = self.onsets.frame_rate();
+        let n = self.onsets.len();
+        let recent = (recent_secs * fr) as usize;
+        if self.track_secs() < 3.0 * recent_secs || n < 3 * recent {
+            self.change_votes = 0;
+            return;
+        }
+        let w = ((self.config.rhythm_window_secs * fr) as usize).min(n);
+        let before = rhythm::analyze(&self.onsets.window(n - w..n - recent), &self.config.rhythm);
+        let after = rhythm::analyze(&self.onsets.window(n - recent..n), &self.config.rhythm);
+        let sure = |bpm: Option<f64>, conf: Option<f64>| bpm.filter(|_| conf >= Some(SURE));
+        // The track's tempo before must be sure; the recent one (a short window, whose
+        // confidence runs low) must hold, unrelated to it, at every check of the vote.
+        let new = match (
+            sure(before.tempo_bpm_global, before.tempo_confidence),
+            after.tempo_bpm_global,
+        ) {
+            (Some(b), Some(a)) if !tempi_related(a, b) => a,
+            _ => {
+                self.change_votes = 0;
+                return;
+            }
+        };
+        let holds = self
+            .pending_tempo
+            .is_some_and(|p| ((new / p).ln().abs()) < (1.0 + SAME_TEMPO_TOLERANCE).ln());
+        if !holds {
+            self.change_votes = 0;
+        }
+        self.pending_tempo = Some(new);
+        self.change_votes += 1;
+        if self.change_votes < self.config.change_votes {
+            return;
+        }
+        // Where the new track began: the first vote came once most of the recent window
+        // was the new track.
+        let step = self.config.change_check_secs;
+        let start = f64::from(self.change_votes - 1) * step + 0.6 * recent_secs;
+        self.restart_track_from(start);
+    }
+
+    /// A new track began `secs` ago (no silence between): every estimate restarts from
+    /// there, keeping what was heard since.
+    fn restart_track_from(&mut self, secs: f64) {
+        let rate = f64::from(self.sample_rate);
+        let keep = |fr: f64, len: usize| ((secs * fr) as usize).min(len);
+        let on = keep(self.onsets.frame_rate(), self.onsets.len());
+        self.onsets.drop_front(self.onsets.len() - on);
+        self.onsets_dropped = 0;
+        let ch = keep(self.chroma.frame_rate(), self.chroma.frames());
+        self.chroma.drop_front(self.chroma.frames() - ch);
+        self.chroma_dropped = 0;
+        let sub = keep(10.0, self.loudness.sub_blocks.len());
+        let len = self.loudness.sub_blocks.len();
+        self.loudness.sub_blocks.drain(..len - sub);
+        let audio = keep(rate, self.recent.len());
+        self.recent.drain(..self.recent.len() - audio);
+        self.track_start = self.samples_in - (secs * rate) as u64;
+        self.track += 1;
+        self.change_votes = 0;
+        self.pending_tempo = None;
+    }
+
+    /// The report's analysis of the last [`LiveConfig::features_window_secs`] of the
+    /// current track (the recommender's feature vector over the window), with the tempo
+    /// and key of `snapshot`: the live read-out, over its longer windows and perhaps
+    /// corrected by the DJ. It runs the offline analyser on the window (some tens of
+    /// milliseconds: call it every few seconds, not per block). `None` before 5 s of the
+    /// track.
+    pub fn window_analysis(&self, snapshot: &LiveSnapshot) -> Option<Analysis> {
+        let rate = f64::from(self.sample_rate);
+        let n = (self.recent.len() as u64).min(self.samples_in - self.track_start) as usize;
+        if (n as f64) < 5.0 * rate {
+            return None;
+        }
+        let config = AnalysisConfig {
+            rhythm: self.config.rhythm.clone(),
+            max_curve_points: 16,
+            true_peak: false,
+            ..AnalysisConfig::default()
+        };
+        let mut analyzer = Analyzer::new(self.sample_rate, 1, config).ok()?;
+        let skip = self.recent.len() - n;
+        let (a, b) = self.recent.as_slices();
+        let a_skip = skip.min(a.len());
+        analyzer.push(&[&a[a_skip..]]);
+        analyzer.push(&[&b[skip - a_skip..]]);
+        let (mut analysis, _, _) = analyzer.finish();
+        analysis.rhythm.tempo_bpm_global = snapshot.bpm;
+        analysis.rhythm.tempo_confidence = snapshot.bpm_confidence;
+        analysis.tonal.harmony.key = snapshot.key.clone();
+        analysis.tonal.harmony.key_confidence = snapshot.key_confidence;
+        analysis.mood = mood_of(
+            &analysis.rhythm,
+            &analysis.tonal,
+            &analysis.dynamics,
+            &analysis.instrumentation,
+        );
+        Some(analysis)
     }
 
     /// Drops frames that no window will read again.

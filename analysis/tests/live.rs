@@ -209,3 +209,77 @@ fn memory_stays_bounded_on_a_long_stream() {
         "{s:?}"
     );
 }
+
+/// `x` without its silent head and tail (below -60 dBFS).
+fn trimmed(x: &[f32]) -> &[f32] {
+    let loud = |v: &&f32| v.abs() >= 1e-3;
+    let first = x.iter().position(|v| loud(&v)).unwrap_or(0);
+    let last = x.iter().rposition(|v| loud(&v)).map_or(x.len(), |i| i + 1);
+    &x[first..last]
+}
+
+#[test]
+fn a_new_track_without_silence_is_found_by_its_tempo_and_the_window_features_follow() {
+    let mut a = TrackSpec::new("Mix One", 124.0, 9, true, Groove::FourOnTheFloor);
+    a.bars = 32;
+    let mut b = TrackSpec::new("Mix Two", 100.0, 4, false, Groove::HipHop);
+    b.bars = 24;
+    let (rate, xa) = mono(&a);
+    let (_, xb) = mono(&b);
+    let (xa, xb) = (trimmed(&xa), trimmed(&xb));
+    let mut x = xa.to_vec();
+    x.extend_from_slice(xb);
+    let switch = xa.len() as f64 / f64::from(rate);
+    let mut live = LiveAnalyzer::new(rate, LiveConfig::default()).expect("live");
+    let snaps = play(&mut live, &x, 5);
+    // One track through A (no false change on a steady track), a second after the switch.
+    let first_change = snaps
+        .iter()
+        .find(|s| s.track == 2)
+        .expect("no track change");
+    assert!(snaps.iter().all(|s| s.track <= 2), "more than one change");
+    assert!(!snaps.iter().any(|s| s.silent), "the mix has no silence");
+    let found_after = first_change.t - switch;
+    println!(
+        "new track found {found_after:.1} s after the switch; it starts {:.1} s before",
+        first_change.track_secs
+    );
+    assert!(
+        (0.0..=16.0).contains(&found_after),
+        "found {found_after} s after the switch"
+    );
+    // The restarted track begins near the switch.
+    let start = first_change.t - first_change.track_secs;
+    assert!(
+        (start - switch).abs() <= 6.0,
+        "track 2 starts at {start}, the switch at {switch}"
+    );
+    let last = snaps.last().unwrap();
+    assert!(
+        last.bpm.is_some_and(|v| (v / 100.0 - 1.0).abs() < 0.01),
+        "{last:?}"
+    );
+    assert_eq!(last.key, Some(Key::new(4, false).name()), "{last:?}");
+
+    // The window's feature vector is track B's: as the offline analysis of B's last
+    // 30 s measures it, with the live tempo and key.
+    let features = live.window_analysis(last).expect("window analysis");
+    let tail = &xb[xb.len() - 30 * rate as usize..];
+    let mut off = Analyzer::new(rate, 1, AnalysisConfig::default()).expect("analyser");
+    off.push(&[tail]);
+    let (off, _, _) = off.finish();
+    assert_eq!(features.rhythm.tempo_bpm_global, last.bpm);
+    assert_eq!(features.tonal.harmony.key, last.key);
+    let (lc, oc) = (
+        features.tonal.spectral_centroid.mean.unwrap(),
+        off.tonal.spectral_centroid.mean.unwrap(),
+    );
+    assert!((lc / oc - 1.0).abs() < 0.02, "centroid {lc} vs {oc}");
+    let (ll, ol) = (features.dynamics.lufs.unwrap(), off.dynamics.lufs.unwrap());
+    assert!((ll - ol).abs() < 0.5, "lufs {ll} vs {ol}");
+    assert!(features.mood.energy.is_some());
+    // Before 5 s of a track there is no window vector.
+    let mut fresh = LiveAnalyzer::new(rate, LiveConfig::default()).expect("live");
+    fresh.push(&xb[..4 * rate as usize]);
+    assert!(fresh.window_analysis(&fresh.snapshot()).is_none());
+}

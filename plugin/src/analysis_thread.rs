@@ -2,7 +2,8 @@
 //! lock-free ring ([`DeckFeeds::push`]: no allocation, no lock, drops and counts when
 //! full); one thread per activated instance drains both rings into the `analysis` crate's
 //! [`LiveAnalyzer`] (the same features as `aidj analyze`) and publishes a snapshot per
-//! deck every second of audio into [`Shared`] for the editor.
+//! deck every second of audio into [`Shared`] for the editor, and every 15 s the
+//! recommender's feature vector of its last 30 s ([`LiveAnalyzer::window_analysis`]).
 //!
 //! Lifecycle: started by `activate()` (at the host's sample rate), stopped and joined by
 //! `deactivate()`, a new activation and `Drop`; so a sample-rate change is a restart. It
@@ -27,6 +28,9 @@ pub const RING_SECS: f64 = 4.0;
 /// Seconds of audio between two published snapshots of a deck (a snapshot costs a few
 /// milliseconds: `cargo bench -p aidj-analysis --bench live`).
 const SNAPSHOT_EVERY_SECS: f64 = 1.0;
+/// Seconds of audio between two feature vectors of a deck's window (one costs some tens
+/// of milliseconds: the offline analyser over 30 s).
+const FEATURES_EVERY_SECS: f64 = 15.0;
 /// How long the thread sleeps when both rings are empty.
 const IDLE_WAIT: Duration = Duration::from_millis(20);
 
@@ -193,6 +197,8 @@ fn run(
         LiveAnalyzer::new(rate, LiveConfig::default()).map_err(|e| e.to_string())?,
     ];
     let mut next_snapshot = [SNAPSHOT_EVERY_SECS; 2];
+    let mut next_features = [0.0f64; 2];
+    let mut features_track = [0u32; 2];
     let mut buf = vec![0.0f32; 4096];
     while !stop.load(Ordering::Acquire) {
         let mut got = false;
@@ -212,7 +218,21 @@ fn run(
             if live.secs() >= next_snapshot[d] {
                 next_snapshot[d] = live.secs() + SNAPSHOT_EVERY_SECS;
                 let snap = live.snapshot();
+                if snap.track != features_track[d] {
+                    // A new track: its first vector as soon as it has enough audio.
+                    features_track[d] = snap.track;
+                    next_features[d] = live.secs();
+                    shared.publish_features(d, None);
+                }
                 shared.publish_live(d, snap);
+                if live.secs() >= next_features[d] && !live.is_idle() {
+                    if let Some(corrected) = shared.corrected_snapshot(d) {
+                        if let Some(features) = live.window_analysis(&corrected) {
+                            next_features[d] = live.secs() + FEATURES_EVERY_SECS;
+                            shared.publish_features(d, Some(features));
+                        }
+                    }
+                }
             }
         }
         let idle = decks.iter().all(LiveAnalyzer::is_idle);

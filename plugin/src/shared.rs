@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::Mutex;
 
 use aidj_analysis::live::LiveSnapshot;
+use aidj_analysis::report::Analysis;
 
 use nice_plug::prelude::AtomicF32;
 
@@ -219,6 +220,9 @@ pub struct LiveView {
     correction: Mutex<Correction>,
     /// The corrected beat grid, for `process()`'s transition clock.
     pub grid: GridCell,
+    /// The analysis of the deck's recent window (the recommender's feature vector), with
+    /// the corrected live tempo and key. Never locked by `process()`.
+    features: Mutex<Option<Analysis>>,
 }
 
 /// One deck's meter.
@@ -340,6 +344,9 @@ impl Shared {
                 *s = None;
             }
             view.grid.store(None);
+            if let Ok(mut f) = view.features.lock() {
+                *f = None;
+            }
         }
     }
 
@@ -353,6 +360,22 @@ impl Shared {
             self.update_grid(deck);
             self.repaint.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// Publishes deck `deck`'s window analysis (analysis thread); `None` on a new track.
+    pub fn publish_features(&self, deck: usize, features: Option<Analysis>) {
+        if let Some(view) = self.live.get(deck) {
+            if let Ok(mut f) = view.features.lock() {
+                *f = features;
+            }
+        }
+    }
+
+    /// Deck `deck`'s last window analysis (the suggestions' query).
+    pub fn live_features(&self, deck: usize) -> Option<Analysis> {
+        self.live
+            .get(deck)
+            .and_then(|v| v.features.lock().ok().and_then(|f| f.clone()))
     }
 
     /// Deck `deck`'s grid from its last snapshot and correction, for `process()`.

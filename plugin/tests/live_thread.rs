@@ -65,6 +65,14 @@ fn each_deck_reads_its_own_tempo_and_key() {
         "{sb:?}"
     );
     assert!(sa.lufs_short.is_some() && sb.energy.is_some());
+    // The recommender's feature vector of each deck's window, with the live tempo and key.
+    for (d, bpm) in [(0, 124.0), (1, 92.0)] {
+        let f = shared.live_features(d).expect("window features");
+        let t = f.rhythm.tempo_bpm_global.expect("tempo");
+        assert!((t / bpm - 1.0).abs() < 0.01, "deck {d} features tempo {t}");
+        assert!(f.tonal.harmony.key.is_some() && f.dynamics.lufs.is_some());
+        assert!(f.tonal.spectral_centroid.mean.is_some() && f.mood.energy.is_some());
+    }
     // The thread kept up: nothing dropped.
     for v in &shared.live {
         assert_eq!(v.dropped.load(std::sync::atomic::Ordering::Relaxed), 0);
