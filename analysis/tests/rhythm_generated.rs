@@ -288,3 +288,37 @@ fn three_minute_track_cost() {
     // Generous bound for a debug (opt-level 2) build on a shared machine.
     assert!((push + analyze).as_secs_f64() < 1.0);
 }
+
+#[test]
+fn the_mix_out_leaves_sixteen_bars_of_music_not_a_whole_last_phrase_of_32() {
+    // 2:48 at 120 BPM (84 bars): the mix-out used to be the start of the last whole 32-bar
+    // phrase, 1:44 before the end. Now: the last phrase start leaving 16 bars of music.
+    let mut spec = TrackSpec::new("Outro", 120.0, 2, true, Groove::FourOnTheFloor);
+    spec.bars = 84;
+    let audio = render(&spec);
+    let mut a = Analyzer::new(audio.sample_rate, 2, AnalysisConfig::default()).expect("analyser");
+    let planes: Vec<&[f32]> = audio.channels.iter().map(|c| &c[..]).collect();
+    a.push(&planes);
+    let (an, _, _) = a.finish();
+    let r = &an.rhythm;
+    let bar = 2.0; // seconds at 120 BPM
+    let end = r.music_end_secs.expect("music end");
+    let out = r.mix_out_for_bars(16).expect("mix out");
+    assert_eq!(r.mix_out_secs, Some(out));
+    let before_end = end - out;
+    println!(
+        "music ends at {end:.1} s, mix-out {out:.1} s ({:.1} bars before)",
+        before_end / bar
+    );
+    assert!(before_end >= 16.0 * bar - 0.05, "only {before_end} s left");
+    assert!(
+        before_end < 24.0 * bar,
+        "{before_end} s before the end: too early"
+    );
+    assert!(r.phrases.eight_bar.iter().any(|&t| (t - out).abs() < 1e-9));
+    // A longer transition starts earlier, a shorter one later, never past the music.
+    let out32 = r.mix_out_for_bars(32).expect("mix out 32");
+    let out4 = r.mix_out_for_bars(4).expect("mix out 4");
+    assert!(out32 <= out && out <= out4, "{out32} {out} {out4}");
+    assert!(end - out32 >= 32.0 * bar - 0.05 && end - out4 >= 4.0 * bar - 0.05);
+}

@@ -162,6 +162,27 @@ pub struct Structure {
     pub mix_in: Option<usize>,
     /// Mix-out bar.
     pub mix_out: Option<usize>,
+    /// The bar after the last loud one (where the energy has fallen away).
+    pub end: usize,
+}
+
+/// Bars of music the report's mix-out leaves before the energy falls away: a long blend.
+pub const MIX_OUT_BARS: usize = 16;
+
+/// Where a DJ starts a transition of `bars` bars out of a track: the last phrase start
+/// (8-bar grid, after the mix-in) that leaves `bars` bars of music before bar `end`, where
+/// the energy falls away; for a shorter track, the last phrase start leaving any music.
+pub fn mix_out_bar(
+    phrase8: &[usize],
+    mix_in: Option<usize>,
+    end: usize,
+    bars: usize,
+) -> Option<usize> {
+    let mi = mix_in?;
+    let later = || phrase8.iter().rev().copied().filter(move |&st| st > mi);
+    later()
+        .find(|&st| st + bars <= end)
+        .or_else(|| later().find(|&st| st < end))
 }
 
 fn best_offset(nov: &[f64], period: usize, among: &[usize]) -> usize {
@@ -268,24 +289,13 @@ pub fn structure(downbeats: &[f64], bar: f64, s: &FrameSignals) -> Structure {
         .rposition(|&e| e > loud_bar - 10.0)
         .map_or(m, |j| j + 1);
     let mix_in = phrase8.first().copied();
-    let mix_out = mix_in.and_then(|mi| {
-        let pick = |list: &[usize], len: usize| {
-            list.iter()
-                .rev()
-                .copied()
-                .find(|&st| st + len <= end && st > mi)
-        };
-        let long = end.saturating_sub(mi) >= 64;
-        (if long { pick(&phrase32, 32) } else { None })
-            .or_else(|| pick(&phrase16, 16))
-            .or_else(|| pick(&phrase8, 8))
-            .or_else(|| phrase8.iter().rev().copied().find(|&st| st > mi))
-    });
+    let mix_out = mix_out_bar(&phrase8, mix_in, end, MIX_OUT_BARS);
     Structure {
         phrase8,
         phrase16,
         phrase32,
         mix_in,
         mix_out,
+        end,
     }
 }

@@ -114,6 +114,40 @@ pub struct Phrases {
     pub thirty_two_bar: Vec<f64>,
 }
 
+impl Rhythm {
+    /// Where a transition of `bars` bars starts out of this track: the last 8-bar phrase
+    /// start after the mix-in that leaves `bars` bars of music before the energy falls
+    /// away ([`Rhythm::music_end_secs`]). From the report's own fields, so a report read
+    /// back from disk gives what the analysis gave (`mix_out_secs` is this at 16 bars).
+    pub fn mix_out_for_bars(&self, bars: usize) -> Option<f64> {
+        let downs = &self.downbeat_times;
+        let index = |t: f64| downs.iter().position(|&d| (d - t).abs() < 1e-6);
+        let phrase8: Vec<usize> = self.eight_bar_indices();
+        let mix_in = self.mix_in_secs.and_then(index);
+        let end = match self.music_end_secs {
+            Some(e) => downs
+                .iter()
+                .position(|&d| d >= e - 1e-6)
+                .unwrap_or(downs.len()),
+            None => downs.len(),
+        };
+        meter::mix_out_bar(&phrase8, mix_in, end, bars).map(|j| downs[j])
+    }
+
+    /// The 8-bar phrase starts as indices into `downbeat_times`.
+    fn eight_bar_indices(&self) -> Vec<usize> {
+        self.phrases
+            .eight_bar
+            .iter()
+            .filter_map(|&t| {
+                self.downbeat_times
+                    .iter()
+                    .position(|&d| (d - t).abs() < 1e-6)
+            })
+            .collect()
+    }
+}
+
 /// The rhythm section of a report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -142,8 +176,11 @@ pub struct Rhythm {
     pub phrases: Phrases,
     /// DJ mix-in cue: the first downbeat of the first phrase, seconds.
     pub mix_in_secs: Option<f64>,
-    /// DJ mix-out cue: the start of the last 16/32 bars before the energy falls away.
+    /// DJ mix-out cue: the last phrase start leaving 16 bars of music before the energy
+    /// falls away (see [`Rhythm::mix_out_for_bars`]).
     pub mix_out_secs: Option<f64>,
+    /// Where the energy falls away: the end of the last bar within 10 dB of the loud bars.
+    pub music_end_secs: Option<f64>,
     pub onset_envelope: Curve,
     /// Detected onsets per second.
     pub onset_rate: Option<f64>,
@@ -376,7 +413,14 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
             thirty_two_bar: times(&st.phrase32),
         };
         out.mix_in_secs = st.mix_in.map(|j| out.downbeat_times[j]);
-        out.mix_out_secs = st.mix_out.map(|j| out.downbeat_times[j]);
+        out.music_end_secs = Some(match out.downbeat_times.get(st.end) {
+            Some(&t) => t,
+            None => to_secs(downbeats[downbeats.len() - 1] + 4.0 * grid.period),
+        });
+        // From the report's fields, as `aidj mix` reads them back (the same bar as
+        // `st.mix_out`).
+        out.mix_out_secs = out.mix_out_for_bars(meter::MIX_OUT_BARS);
+        debug_assert_eq!(out.mix_out_secs, st.mix_out.map(|j| out.downbeat_times[j]));
     }
 
     // Swing and micro-timing.
