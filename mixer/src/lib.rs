@@ -64,6 +64,7 @@ pub mod error;
 pub mod filter;
 mod frames;
 pub mod gain;
+pub mod presets;
 pub mod smoother;
 pub mod svf;
 pub mod transition;

@@ -1,0 +1,178 @@
+//! Runs a [`Layout`] through the plugin's mixer engine ([`aidj_mixer::Mixer`], the same
+//! presets and transition automation on the same beat clock), then matches loudness and
+//! keeps the true peak under the ceiling.
+
+use aidj_analysis::features::loudness::LoudnessMeter;
+use aidj_mixer::{Mixer, MixerParams, TransitionControl, TransitionDrive};
+
+use crate::error::Result;
+use crate::layout::Layout;
+use crate::track::Track;
+use crate::warp::Interpolator;
+
+/// Frames per mixer call.
+const BLOCK: usize = 256;
+/// Loudness matching never moves a track by more than this, dB.
+const MAX_MATCH_DB: f64 = 12.0;
+/// Headroom kept under the ceiling, dB, so that other true-peak meters (ffmpeg's ebur128
+/// among them) agree that it is under.
+const CEILING_MARGIN_DB: f64 = 0.1;
+
+/// How to render.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderOptions {
+    /// Tempo changes keep the pitch (time-stretch) instead of resampling.
+    pub keylock: bool,
+    /// Highest true peak of the output, dBTP.
+    pub ceiling_dbtp: f64,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            keylock: false,
+            ceiling_dbtp: -1.0,
+        }
+    }
+}
+
+/// A rendered mix.
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    pub rate: u32,
+    pub audio: [Vec<f32>; 2],
+    /// Gain each track got to match the first one's loudness, dB.
+    pub track_gains_db: Vec<f64>,
+    /// Gain applied to the whole mix to stay under the ceiling, dB (0 or negative).
+    pub ceiling_gain_db: f64,
+    /// Integrated loudness of the output, LUFS.
+    pub lufs: Option<f64>,
+    /// True peak of the output, dBTP.
+    pub true_peak_dbtp: Option<f64>,
+}
+
+/// Gains that bring every track to the first one's integrated loudness (from the reports).
+pub fn loudness_gains_db(tracks: &[Track]) -> Vec<f64> {
+    let reference = tracks.first().and_then(|t| t.report.analysis.dynamics.lufs);
+    tracks
+        .iter()
+        .map(|t| match (reference, t.report.analysis.dynamics.lufs) {
+            (Some(r), Some(l)) if r.is_finite() && l.is_finite() => {
+                (r - l).clamp(-MAX_MATCH_DB, MAX_MATCH_DB)
+            }
+            _ => 0.0,
+        })
+        .collect()
+}
+
+/// Renders `layout` of `tracks` (all at the layout's rate); `progress` gets the fraction
+/// done now and then.
+///
+/// # Errors
+/// [`crate::Error::NoKeylock`] when keylock is asked of a build without it.
+pub fn render(
+    tracks: &[Track],
+    layout: &Layout,
+    opts: &RenderOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Rendered> {
+    let rate = f64::from(layout.rate);
+    let len = usize::try_from(layout.len).unwrap_or(usize::MAX);
+    let gains: Vec<f32> = loudness_gains_db(tracks)
+        .iter()
+        .map(|db| 10f32.powf(*db as f32 / 20.0))
+        .collect();
+    let mut stretched = crate::keylock::Stretched::new(opts.keylock)?;
+    let interp = Interpolator::new();
+    let mut mixer = Mixer::new(rate, BLOCK);
+    let mut out = [vec![0.0f32; len], vec![0.0f32; len]];
+    let mut decks = [[[0.0f32; BLOCK]; 2]; 2];
+    let mut params = MixerParams {
+        crossfader: -1.0,
+        ..MixerParams::default()
+    };
+    let mut next_report = 0usize;
+    let mut n0 = 0usize;
+    while n0 < len {
+        let n1 = (n0 + BLOCK).min(len);
+        let frames = n1 - n0;
+        for d in decks.iter_mut() {
+            for c in d.iter_mut() {
+                c[..frames].fill(0.0);
+            }
+        }
+        for (i, track) in tracks.iter().enumerate() {
+            let deck = &mut decks[i % 2];
+            let g = gains[i];
+            for (k, n) in (n0..n1).enumerate() {
+                let Some(secs) = layout.source_secs(i, n as u64) else {
+                    continue;
+                };
+                let stretch = stretched.frame(tracks, layout, i, n as u64);
+                if let Some(([l, r], 1.0)) = stretch {
+                    deck[0][k] = l * g;
+                    deck[1][k] = r * g;
+                    continue;
+                }
+                let pos = secs * rate;
+                let mut plain = [
+                    interp.at(&track.audio[0], pos),
+                    interp.at(&track.audio[1], pos),
+                ];
+                if let Some((s, w)) = stretch {
+                    for (p, s) in plain.iter_mut().zip(s) {
+                        *p = w * s + (1.0 - w) * *p;
+                    }
+                }
+                deck[0][k] = plain[0] * g;
+                deck[1][k] = plain[1] * g;
+            }
+        }
+        if let Some(join) = layout.join_at(n0 as u64) {
+            let u = join.clock.beat_at(n0 as f64 - join.start as f64, rate);
+            params.tempo_bpm = join.clock.tempo(u.clamp(0.0, join.beats()));
+            params.transition = Some(TransitionControl {
+                shape: join.shape,
+                direction: join.direction,
+                drive: TransitionDrive::Clock { start_beat: 0.0 },
+            });
+            mixer.set_beat_position(u);
+        }
+        let [ol, or] = &mut out;
+        mixer.process(
+            &params,
+            [&decks[0][0][..frames], &decks[0][1][..frames]],
+            [&decks[1][0][..frames], &decks[1][1][..frames]],
+            [&mut ol[n0..n1], &mut or[n0..n1]],
+        );
+        if n0 >= next_report {
+            progress(n0 as f64 / len as f64);
+            next_report = n0 + (len / 100).max(BLOCK);
+        }
+        n0 = n1;
+    }
+    progress(1.0);
+
+    // Loudness and the true-peak ceiling.
+    let mut meter = LoudnessMeter::new(2, layout.rate, true);
+    meter.push(&[&out[0], &out[1]]);
+    let tp = meter.true_peak().filter(|p| *p > 0.0);
+    let target = 10f64.powf((opts.ceiling_dbtp - CEILING_MARGIN_DB) / 20.0);
+    let scale = match tp {
+        Some(p) if p > target => target / p,
+        _ => 1.0,
+    };
+    if scale < 1.0 {
+        let s = scale as f32;
+        out.iter_mut().flatten().for_each(|x| *x *= s);
+    }
+    let ceiling_gain_db = 20.0 * scale.log10();
+    Ok(Rendered {
+        rate: layout.rate,
+        audio: out,
+        track_gains_db: loudness_gains_db(tracks),
+        ceiling_gain_db,
+        lufs: meter.integrated().map(|l| l + ceiling_gain_db),
+        true_peak_dbtp: tp.map(|p| 20.0 * (p * scale).log10()),
+    })
+}
