@@ -14,6 +14,9 @@ const MARKER: &str = ".aidj-demo";
 
 #[derive(Args)]
 pub struct DemoArgs {
+    /// Render the whole suggested set to a WAV, not only its first transition.
+    #[arg(long)]
+    full: bool,
     /// Folder for the demo library and its reports (created; must be empty or a previous demo).
     #[arg(long, default_value = "aidj-demo")]
     dir: PathBuf,
@@ -108,11 +111,96 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         args.dir.join("*.wav").display()
     );
     crate::recommend::demo_suggestions(&args.dir)?;
+    mix_demo_set(&args.dir, args.full)?;
     Ok(if summary.failed > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Tracks in the demo's suggested set.
+const SET_LEN: usize = 5;
+
+/// Chains the recommender's suggestions into a set from the first track, writes it as a
+/// playlist, and renders its first transition (the whole set with `full`) through the
+/// same code as `aidj mix`.
+fn mix_demo_set(dir: &Path, full: bool) -> Result<()> {
+    use aidj_mixdown::layout::LayoutOptions;
+    use aidj_mixdown::{plan, render, RenderOptions, Track};
+    use aidj_recommender::query::{QueryOptions, Seed};
+
+    let model = aidj_recommender::model::Model::load(&dir.join("model.json"))?;
+    let picks = model.chain(Seed::Track(0), SET_LEN - 1, &QueryOptions::default())?;
+    let order: Vec<usize> = std::iter::once(0)
+        .chain(picks.iter().map(|s| s.track))
+        .collect();
+    let paths: Vec<PathBuf> = order
+        .iter()
+        .map(|&i| PathBuf::from(&model.tracks[i].path))
+        .collect();
+    let m3u = dir.join("set.m3u");
+    let list = aidj_recommender::export::m3u(order.iter().map(|&i| &model.tracks[i]));
+    files::write_atomic(&m3u, list.as_bytes(), true)?;
+    outln!(
+        "\n== a set the recommender chained from the first track ({})",
+        m3u.display()
+    );
+    for (n, &i) in order.iter().enumerate() {
+        outln!("  {}. {}", n + 1, model.tracks[i].label());
+    }
+    let take = if full { paths.len() } else { 2 };
+    let mut tracks: Vec<Track> = Vec::new();
+    for p in &paths[..take] {
+        let report = std::fs::read_to_string(files::report_path(p, None, None))
+            .ok()
+            .and_then(|t| aidj_analysis::Report::from_json(&t).ok());
+        let rate = tracks.first().map(|t| t.rate);
+        tracks.push(Track::load(p, report, rate)?);
+    }
+    let preset = aidj_mixer::presets::get(0).context("no built-in preset")?;
+    let mut shape = preset.shape;
+    shape.length_bars = 8.0;
+    let opts = LayoutOptions {
+        shape,
+        at_secs: None,
+        preview_bars: (!full).then_some(4.0),
+    };
+    let layout = plan(&tracks, tracks[0].rate, &opts)?;
+    let out = render(&tracks, &layout, &RenderOptions::default(), &mut |_| {})?;
+    let wav = dir.join(if full {
+        "set.wav"
+    } else {
+        "first-transition.wav"
+    });
+    aidj_mixdown::wav::write_wav(&wav, &out.audio, out.rate, true)?;
+    let rate = f64::from(layout.rate);
+    for j in &layout.joins {
+        let (from, to) = j.tempi();
+        outln!(
+            "  {} -> {}: {}, 8 bars from {:.1} s of the WAV, {from:.1} -> {to:.1} BPM",
+            tracks[j.out_track].title(),
+            tracks[j.in_track].title(),
+            preset.name,
+            j.start as f64 / rate
+        );
+    }
+    outln!(
+        "mix: {} ({:.1} s, {:.1} LUFS, true peak {:.1} dBTP){}",
+        wav.display(),
+        layout.len as f64 / rate,
+        out.lufs.unwrap_or(f64::NAN),
+        out.true_peak_dbtp.unwrap_or(f64::NAN),
+        if full {
+            String::new()
+        } else {
+            format!(
+                "; the whole set: `aidj demo --full`, or `aidj mix --playlist {} --out set.wav`",
+                m3u.display()
+            )
+        }
+    );
+    Ok(())
 }
 
 fn prepare_folder(dir: &Path) -> Result<()> {

@@ -1,5 +1,5 @@
 //! `aidj`: AI DJ's command line. Thin: parses arguments, finds files, shows progress; the
-//! work is in the `aidj-analysis` library.
+//! work is in the libraries (`aidj-analysis`, `aidj-recommender`, `aidj-mixdown`).
 
 /// `println!` to standard output that ends the program quietly when the reader has gone
 /// (`aidj ... | head`), instead of panicking on the broken pipe.
@@ -17,6 +17,7 @@ mod demo;
 mod files;
 mod library;
 mod live;
+mod mix;
 mod recommend;
 mod train;
 
@@ -54,6 +55,9 @@ enum Command {
     Library(library::LibraryArgs),
     /// Run the plugin's live analysis on a file and print a deck's read-out every second.
     Live(live::LiveArgs),
+    /// Render a transition between two tracks (or a whole playlist) to a WAV, beat-matched
+    /// and phrase-aligned, with the plugin's presets.
+    Mix(mix::MixArgs),
 }
 
 /// Analysis settings shared by the commands that analyse.
@@ -175,6 +179,7 @@ fn main() -> ExitCode {
         Command::Recommend(r) => recommend::run(r),
         Command::Library(l) => library::run(l),
         Command::Live(l) => live::run(l),
+        Command::Mix(m) => mix::run(m),
     };
     match result {
         Ok(code) => code,

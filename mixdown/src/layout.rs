@@ -371,7 +371,9 @@ pub fn plan(tracks: &[Track], rate: u32, opts: &LayoutOptions) -> Result<Layout>
                 anchor_secs = first_secs;
             }
         }
-        if out_secs < anchor_secs - 1e-6 {
+        // (A track may go straight from one join into the next: a few milliseconds of
+        // rounding between its mix-in's end and its mix-out are not an overlap.)
+        if out_secs < anchor_secs - 0.05 {
             return Err(Error::TooShort {
                 path: a.path.clone(),
                 reason: format!(
@@ -379,7 +381,7 @@ pub fn plan(tracks: &[Track], rate: u32, opts: &LayoutOptions) -> Result<Layout>
                 ),
             });
         }
-        let start = anchor_n + ((out_secs - anchor_secs) * r).round() as u64;
+        let start = anchor_n + ((out_secs - anchor_secs).max(0.0) * r).round() as u64;
         let (tempo_from, tempo_to) = if plain {
             (NOMINAL_BPM, NOMINAL_BPM)
         } else {

@@ -14,6 +14,11 @@ use crate::warp::Interpolator;
 const BLOCK: usize = 256;
 /// Loudness matching never moves a track by more than this, dB.
 const MAX_MATCH_DB: f64 = 12.0;
+/// The mixer starts this long before a join (its output is used from half-way: its filters
+/// have settled by then).
+const PRIME_SECS: f64 = 2.0;
+/// A mixer whose output differs from its input by less than this is idle.
+const TRANSPARENT: f32 = 1e-6;
 /// Headroom kept under the ceiling, dB, so that other true-peak meters (ffmpeg's ebur128
 /// among them) agree that it is under.
 const CEILING_MARGIN_DB: f64 = 0.1;
@@ -49,6 +54,9 @@ pub struct Rendered {
     pub lufs: Option<f64>,
     /// True peak of the output, dBTP.
     pub true_peak_dbtp: Option<f64>,
+    /// Share of the output that went through the mixer (the rest is one track alone,
+    /// where the idle mixer would pass it unchanged).
+    pub mixer_share: f64,
 }
 
 /// Gains that bring every track to the first one's integrated loudness (from the reports).
@@ -91,6 +99,20 @@ pub fn render(
         crossfader: -1.0,
         ..MixerParams::default()
     };
+    // Where each track plays in the output.
+    let ranges: Vec<(u64, u64)> = (0..tracks.len())
+        .map(|i| {
+            let begin = i
+                .checked_sub(1)
+                .and_then(|k| layout.joins.get(k))
+                .map_or(0, |j| j.start);
+            let end = layout.joins.get(i).map_or(layout.len, |j| j.end());
+            (begin, end)
+        })
+        .collect();
+    let prime = (PRIME_SECS * rate) as u64;
+    let (mut running, mut use_output) = (false, false);
+    let mut mixed_frames = 0usize;
     let mut next_report = 0usize;
     let mut n0 = 0usize;
     while n0 < len {
@@ -102,6 +124,10 @@ pub fn render(
             }
         }
         for (i, track) in tracks.iter().enumerate() {
+            let (begin, end) = ranges[i];
+            if end <= n0 as u64 || begin >= n1 as u64 {
+                continue;
+            }
             let deck = &mut decks[i % 2];
             let g = gains[i];
             for (k, n) in (n0..n1).enumerate() {
@@ -128,23 +154,58 @@ pub fn render(
                 deck[1][k] = plain[1] * g;
             }
         }
-        if let Some(join) = layout.join_at(n0 as u64) {
-            let u = join.clock.beat_at(n0 as f64 - join.start as f64, rate);
-            params.tempo_bpm = join.clock.tempo(u.clamp(0.0, join.beats()));
-            params.transition = Some(TransitionControl {
-                shape: join.shape,
-                direction: join.direction,
-                drive: TransitionDrive::Clock { start_beat: 0.0 },
-            });
-            mixer.set_beat_position(u);
+        // The mixer runs around the joins; elsewhere one track plays through an idle,
+        // transparent mixer, and its copy is the same audio at a fraction of the cost.
+        let next = layout.joins.iter().find(|j| j.end() > n0 as u64);
+        let in_window = next.is_some_and(|j| n1 as u64 > j.start.saturating_sub(prime));
+        if in_window && !running {
+            running = true;
         }
         let [ol, or] = &mut out;
-        mixer.process(
-            &params,
-            [&decks[0][0][..frames], &decks[0][1][..frames]],
-            [&decks[1][0][..frames], &decks[1][1][..frames]],
-            [&mut ol[n0..n1], &mut or[n0..n1]],
-        );
+        if running {
+            if let Some(join) = layout.join_at(n0 as u64) {
+                let u = join.clock.beat_at(n0 as f64 - join.start as f64, rate);
+                params.tempo_bpm = join.clock.tempo(u.clamp(0.0, join.beats()));
+                params.transition = Some(TransitionControl {
+                    shape: join.shape,
+                    direction: join.direction,
+                    drive: TransitionDrive::Clock { start_beat: 0.0 },
+                });
+                mixer.set_beat_position(u);
+            }
+            mixer.process(
+                &params,
+                [&decks[0][0][..frames], &decks[0][1][..frames]],
+                [&decks[1][0][..frames], &decks[1][1][..frames]],
+                [&mut ol[n0..n1], &mut or[n0..n1]],
+            );
+            mixed_frames += frames;
+            if !use_output {
+                // Primed for half the lead-in: its output is the mix from here.
+                use_output = next.is_some_and(|j| n0 as u64 + prime / 2 >= j.start);
+            } else if !in_window {
+                // After a join: back to copying once the mixer passes the audio unchanged
+                // (the end state is neutral and any echo has died away).
+                let same = (0..frames).all(|k| {
+                    let copy = [
+                        decks[0][0][k] + decks[1][0][k],
+                        decks[0][1][k] + decks[1][1][k],
+                    ];
+                    (ol[n0 + k] - copy[0]).abs() < TRANSPARENT
+                        && (or[n0 + k] - copy[1]).abs() < TRANSPARENT
+                });
+                if same {
+                    running = false;
+                    use_output = false;
+                }
+            }
+        }
+        if !use_output {
+            for k in 0..frames {
+                ol[n0 + k] = decks[0][0][k] + decks[1][0][k];
+                or[n0 + k] = decks[0][1][k] + decks[1][1][k];
+            }
+        }
         if n0 >= next_report {
             progress(n0 as f64 / len as f64);
             next_report = n0 + (len / 100).max(BLOCK);
@@ -152,6 +213,7 @@ pub fn render(
         n0 = n1;
     }
     progress(1.0);
+    let mixer_share = mixed_frames as f64 / len.max(1) as f64;
 
     // Loudness and the true-peak ceiling.
     let mut meter = LoudnessMeter::new(2, layout.rate, true);
@@ -174,5 +236,6 @@ pub fn render(
         ceiling_gain_db,
         lufs: meter.integrated().map(|l| l + ceiling_gain_db),
         true_peak_dbtp: tp.map(|p| 20.0 * (p * scale).log10()),
+        mixer_share,
     })
 }
