@@ -10,6 +10,8 @@ command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 # (The plugin's editor needs no X11/GL -dev packages: baseview loads them at run time.)
+# libclang for the `keylock` feature's bindings (Signalsmith Stretch, `aidj mix --keylock`).
+dpkg -s libclang-dev >/dev/null 2>&1 || need_apt+=(libclang-dev)
 # A real VST3 host for the tests: pedalboard (PyPI) in a venv.
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 python3 -c "import ensurepip" >/dev/null 2>&1 || need_apt+=(python3-venv)
@@ -53,5 +55,8 @@ echo "== cargo test -p aidj-analysis --features onnx (learned embeddings)"
 cargo clippy -p aidj-analysis --features onnx --all-targets --quiet -- -D warnings
 # Only the parts the feature adds (the rest ran above).
 cargo test -p aidj-analysis --features onnx --quiet --lib --test embeddings --test stems 2>&1 | tee -a target/test-output.txt
+echo "== keylock (aidj mix --keylock: time-stretch with the pitch kept)"
+cargo clippy -p aidj-mixdown -p aidj-cli --features aidj-mixdown/keylock,aidj-cli/keylock --all-targets --quiet -- -D warnings
+cargo test -p aidj-mixdown --features keylock --quiet --test keylock --test mix 2>&1 | tee -a target/test-output.txt
 # Summarise in one line that counts every test binary.
 awk '/^test result:/ {p+=$4; f+=$6; i+=$8} END {printf "%d passed, %d failed, %d skipped\n", p, f, i}' target/test-output.txt

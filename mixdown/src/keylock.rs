@@ -146,7 +146,7 @@ fn stretch_join(tracks: &[Track], layout: &Layout, k: usize, edge: u64) -> Vec<P
 /// Output frames `positions.len()`, frame `k` centred on source sample `positions[k]`
 /// (increasing), with the pitch of the source.
 #[cfg(feature = "keylock")]
-fn stretch(src: &[Vec<f32>; 2], rate: u32, positions: &[f64]) -> [Vec<f32>; 2] {
+pub fn stretch(src: &[Vec<f32>; 2], rate: u32, positions: &[f64]) -> [Vec<f32>; 2] {
     use signalsmith_stretch::Stretch;
     const BLOCK: usize = 256;
     let mut st = Stretch::preset_default(2, rate);

@@ -279,3 +279,61 @@ fn bad_input_gets_one_clear_line() {
     assert!(e.to_string().contains("--at"), "{e}");
     assert!(plan(&[a], 44_100, &opts).is_err());
 }
+
+#[test]
+fn keylock_renders_with_the_feature_and_says_why_not_without_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let a = Track::load(
+        &write(dir.path(), &spec("Key A", 124.0, 9, true, 24), 1.0),
+        None,
+        None,
+    )
+    .expect("A");
+    let b = Track::load(
+        &write(dir.path(), &spec("Key B", 131.0, 9, true, 24), 1.0),
+        None,
+        Some(a.rate),
+    )
+    .expect("B");
+    let mut shape = presets::get(0).expect("preset").shape;
+    shape.length_bars = 8.0;
+    let opts = LayoutOptions {
+        shape,
+        at_secs: None,
+        preview_bars: Some(2.0),
+    };
+    let tracks = [a, b];
+    let layout = plan(&tracks, tracks[0].rate, &opts).expect("plan");
+    let keylock = RenderOptions {
+        keylock: true,
+        ..RenderOptions::default()
+    };
+    let result = render(&tracks, &layout, &keylock, &mut |_| {});
+    if cfg!(feature = "keylock") {
+        let out = result.expect("keylock render");
+        let plain =
+            render(&tracks, &layout, &RenderOptions::default(), &mut |_| {}).expect("render");
+        assert_eq!(out.audio[0].len(), plain.audio[0].len());
+        assert!(out.audio.iter().flatten().all(|x| x.is_finite()));
+        assert!(out.true_peak_dbtp.expect("tp") <= -1.0);
+        // Before the join both are the same track, unstretched (up to the ceiling gain).
+        let r = out.rate as usize;
+        let (gk, gp) = (
+            10f32.powf(out.ceiling_gain_db as f32 / 20.0),
+            10f32.powf(plain.ceiling_gain_db as f32 / 20.0),
+        );
+        let worst = out.audio[0][..r / 2]
+            .iter()
+            .zip(&plain.audio[0][..r / 2])
+            .map(|(k, p)| (k / gk - p / gp).abs())
+            .fold(0.0f32, f32::max);
+        assert!(
+            worst < 1e-5,
+            "keylock changed the audio before the join by {worst}"
+        );
+    } else {
+        let e = result.expect_err("no keylock in this build");
+        assert!(matches!(e, Error::NoKeylock), "{e}");
+        assert!(e.to_string().contains("--features keylock"));
+    }
+}
