@@ -73,63 +73,62 @@ pub fn loudness_gains_db(tracks: &[Track]) -> Vec<f64> {
         .collect()
 }
 
-/// Renders `layout` of `tracks` (all at the layout's rate); `progress` gets the fraction
-/// done now and then.
-///
-/// # Errors
-/// [`crate::Error::NoKeylock`] when keylock is asked of a build without it.
-pub fn render(
-    tracks: &[Track],
-    layout: &Layout,
-    opts: &RenderOptions,
-    progress: &mut dyn FnMut(f64),
-) -> Result<Rendered> {
-    let rate = f64::from(layout.rate);
-    let len = usize::try_from(layout.len).unwrap_or(usize::MAX);
-    let gains: Vec<f32> = loudness_gains_db(tracks)
-        .iter()
-        .map(|db| 10f32.powf(*db as f32 / 20.0))
-        .collect();
-    let mut stretched = crate::keylock::Stretched::new(opts.keylock)?;
-    let interp = Interpolator::new();
-    let mut mixer = Mixer::new(rate, BLOCK);
-    let mut out = [vec![0.0f32; len], vec![0.0f32; len]];
-    let mut decks = [[[0.0f32; BLOCK]; 2]; 2];
-    let mut params = MixerParams {
-        crossfader: -1.0,
-        ..MixerParams::default()
-    };
-    // Where each track plays in the output.
-    let ranges: Vec<(u64, u64)> = (0..tracks.len())
-        .map(|i| {
-            let begin = i
-                .checked_sub(1)
-                .and_then(|k| layout.joins.get(k))
-                .map_or(0, |j| j.start);
-            let end = layout.joins.get(i).map_or(layout.len, |j| j.end());
-            (begin, end)
+/// Fills the two decks' inputs block by block: each track on its deck (track `i` on deck
+/// `i % 2`), read at the layout's positions (or stretched, with keylock), at its loudness
+/// gain.
+struct Feeder<'a> {
+    tracks: &'a [Track],
+    layout: &'a Layout,
+    gains: Vec<f32>,
+    ranges: Vec<(u64, u64)>,
+    interp: Interpolator,
+    stretched: crate::keylock::Stretched,
+}
+
+impl<'a> Feeder<'a> {
+    fn new(tracks: &'a [Track], layout: &'a Layout, opts: &RenderOptions) -> Result<Self> {
+        let gains = loudness_gains_db(tracks)
+            .iter()
+            .map(|db| 10f32.powf(*db as f32 / 20.0))
+            .collect();
+        // Where each track plays in the output.
+        let ranges = (0..tracks.len())
+            .map(|i| {
+                let begin = i
+                    .checked_sub(1)
+                    .and_then(|k| layout.joins.get(k))
+                    .map_or(0, |j| j.start);
+                let end = layout.joins.get(i).map_or(layout.len, |j| j.end());
+                (begin, end)
+            })
+            .collect();
+        Ok(Feeder {
+            tracks,
+            layout,
+            gains,
+            ranges,
+            interp: Interpolator::new(),
+            stretched: crate::keylock::Stretched::new(opts.keylock)?,
         })
-        .collect();
-    let prime = (PRIME_SECS * rate) as u64;
-    let (mut running, mut use_output) = (false, false);
-    let mut mixed_frames = 0usize;
-    let mut next_report = 0usize;
-    let mut n0 = 0usize;
-    while n0 < len {
-        let n1 = (n0 + BLOCK).min(len);
+    }
+
+    /// Output samples `n0..n1` of both decks into `decks[deck][channel][..n1 - n0]`.
+    fn fill(&mut self, n0: usize, n1: usize, decks: &mut [[[f32; BLOCK]; 2]; 2]) {
         let frames = n1 - n0;
+        let (tracks, layout, rate) = (self.tracks, self.layout, f64::from(self.layout.rate));
+        let (interp, stretched) = (&self.interp, &mut self.stretched);
         for d in decks.iter_mut() {
             for c in d.iter_mut() {
                 c[..frames].fill(0.0);
             }
         }
         for (i, track) in tracks.iter().enumerate() {
-            let (begin, end) = ranges[i];
+            let (begin, end) = self.ranges[i];
             if end <= n0 as u64 || begin >= n1 as u64 {
                 continue;
             }
             let deck = &mut decks[i % 2];
-            let g = gains[i];
+            let g = self.gains[i];
             for (k, n) in (n0..n1).enumerate() {
                 let Some(secs) = layout.source_secs(i, n as u64) else {
                     continue;
@@ -154,6 +153,67 @@ pub fn render(
                 deck[1][k] = plain[1] * g;
             }
         }
+    }
+}
+
+/// The two decks' inputs as the mixer gets them over the whole layout (`[deck][channel]`):
+/// for comparing with the plugin fed the same decks.
+///
+/// # Errors
+/// As [`render`].
+pub fn deck_signals(
+    tracks: &[Track],
+    layout: &Layout,
+    opts: &RenderOptions,
+) -> Result<[[Vec<f32>; 2]; 2]> {
+    let len = usize::try_from(layout.len).unwrap_or(usize::MAX);
+    let mut feeder = Feeder::new(tracks, layout, opts)?;
+    let mut out: [[Vec<f32>; 2]; 2] = Default::default();
+    let mut decks = [[[0.0f32; BLOCK]; 2]; 2];
+    let mut n0 = 0;
+    while n0 < len {
+        let n1 = (n0 + BLOCK).min(len);
+        feeder.fill(n0, n1, &mut decks);
+        for (o, d) in out.iter_mut().zip(&decks) {
+            for (oc, dc) in o.iter_mut().zip(d) {
+                oc.extend_from_slice(&dc[..n1 - n0]);
+            }
+        }
+        n0 = n1;
+    }
+    Ok(out)
+}
+
+/// Renders `layout` of `tracks` (all at the layout's rate); `progress` gets the fraction
+/// done now and then.
+///
+/// # Errors
+/// [`crate::Error::NoKeylock`] when keylock is asked of a build without it.
+pub fn render(
+    tracks: &[Track],
+    layout: &Layout,
+    opts: &RenderOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Rendered> {
+    let rate = f64::from(layout.rate);
+    let len = usize::try_from(layout.len).unwrap_or(usize::MAX);
+    let mut feeder = Feeder::new(tracks, layout, opts)?;
+    let mut mixer = Mixer::new(rate, BLOCK);
+    let mut out = [vec![0.0f32; len], vec![0.0f32; len]];
+    let mut decks = [[[0.0f32; BLOCK]; 2]; 2];
+    let mut params = MixerParams {
+        crossfader: -1.0,
+        ..MixerParams::default()
+    };
+    let prime = (PRIME_SECS * rate) as u64;
+    let (mut running, mut use_output) = (false, false);
+    let mut mixed_frames = 0usize;
+    let mut next_report = 0usize;
+    let mut n0 = 0usize;
+    while n0 < len {
+        let n1 = (n0 + BLOCK).min(len);
+        let frames = n1 - n0;
+        feeder.fill(n0, n1, &mut decks);
         // The mixer runs around the joins; elsewhere one track plays through an idle,
         // transparent mixer, and its copy is the same audio at a fraction of the cost.
         let next = layout.joins.iter().find(|j| j.end() > n0 as u64);
