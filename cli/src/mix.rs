@@ -198,7 +198,7 @@ pub fn run(a: MixArgs) -> Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     if !a.quiet {
-        describe(&tracks, &layout, &preset.name, keylock);
+        describe(&tracks, &layout, &preset.name, keylock, at_secs.is_some());
     }
     let bar = ProgressBar::new(1000);
     if a.quiet || paths.len() < 3 {
@@ -268,7 +268,7 @@ pub fn run(a: MixArgs) -> Result<ExitCode> {
 }
 
 /// Prints the chosen points and transitions.
-fn describe(tracks: &[Track], layout: &Layout, preset: &str, keylock: bool) {
+fn describe(tracks: &[Track], layout: &Layout, preset: &str, keylock: bool, at_given: bool) {
     let rate = f64::from(layout.rate);
     for j in &layout.joins {
         let (a, b) = (&tracks[j.out_track], &tracks[j.in_track]);
@@ -290,8 +290,13 @@ fn describe(tracks: &[Track], layout: &Layout, preset: &str, keylock: bool) {
                 )
             }
         );
+        let why = if at_given && j.out_track == 0 {
+            "the bar nearest --at"
+        } else {
+            "its last phrase start leaving the transition's length of music"
+        };
         outln!(
-            "  out of {} at {} (phrase start); into {} at {} (its mix-in)",
+            "  out of {} at {} ({why}); into {} at {} (its mix-in)",
             a.path.display(),
             clock(j.out_secs),
             b.path.display(),

@@ -23,27 +23,33 @@ enum Energy {
 
 #[derive(Args)]
 pub struct RecommendArgs {
-    /// The model written by `aidj train`.
+    /// The model written by `aidj train` (default: the defaults file's `model`).
     #[arg(long)]
-    model: PathBuf,
+    model: Option<PathBuf>,
     /// What is playing: a library track (its path, or words from artist/title), a report
     /// (.json), or an audio file (analysed now).
     input: String,
     /// Suggestions to show (default: the model's --neighbors).
     #[arg(short = 'n', long = "count")]
     count: Option<usize>,
-    /// Tempo window in percent; half and double time count as a match.
-    #[arg(long, default_value_t = 6.0)]
-    bpm_window: f64,
-    /// Energy flow: hold the level, build it up, or drop it.
-    #[arg(long, value_enum, default_value = "hold")]
-    energy: Energy,
+    /// Tempo window in percent; half and double time count as a match (default: the
+    /// defaults file's, else 6).
+    #[arg(long)]
+    bpm_window: Option<f64>,
+    /// Energy flow: hold the level, build it up, or drop it (default: the defaults file's,
+    /// else hold).
+    #[arg(long, value_enum)]
+    energy: Option<Energy>,
     /// Only same, +-1 and relative keys on the Camelot wheel.
     #[arg(long)]
     strict_key: bool,
-    /// You mix with keylock: match the tracks' own keys, not the keys heard off-speed.
+    /// You mix with keylock: match the tracks' own keys, not the keys heard off-speed
+    /// (default: the defaults file's `keylock`).
     #[arg(long)]
     keylock: bool,
+    /// The defaults file (see the README); default: $AIDJ_CONFIG, else the platform's.
+    #[arg(long)]
+    config: Option<PathBuf>,
     /// Straight tempo only: no half- or double-time partners.
     #[arg(long)]
     no_half_double: bool,
@@ -224,19 +230,26 @@ pub fn run(a: RecommendArgs) -> Result<ExitCode> {
             bail!("{} exists (use --overwrite to replace it)", m.display());
         }
     }
-    let model = load_model(&a.model)?;
+    let config = aidj_config::load(a.config.as_deref())?;
+    let Some(model_path) = a.model.clone().or(config.model.clone()) else {
+        bail!("no model: give --model FILE (made by `aidj train`) or set `model` in the defaults file");
+    };
+    let model = load_model(&model_path)?;
     let input = resolve(&model, &a.input, &a.engine)?;
+    let energy = match (a.energy, config.energy) {
+        (Some(Energy::Hold), _) | (None, Some(aidj_config::Energy::Hold) | None) => {
+            EnergyFlow::Hold
+        }
+        (Some(Energy::Build), _) | (None, Some(aidj_config::Energy::Build)) => EnergyFlow::Build,
+        (Some(Energy::Drop), _) | (None, Some(aidj_config::Energy::Drop)) => EnergyFlow::Drop,
+    };
     let mut opts = QueryOptions {
         count: a.count.unwrap_or(model.neighbors),
-        bpm_window_pct: a.bpm_window,
+        bpm_window_pct: a.bpm_window.or(config.bpm_window).unwrap_or(6.0),
         half_double: !a.no_half_double,
-        keylock: a.keylock,
+        keylock: a.keylock || config.keylock.unwrap_or(false),
         strict_key: a.strict_key,
-        energy: match a.energy {
-            Energy::Hold => EnergyFlow::Hold,
-            Energy::Build => EnergyFlow::Build,
-            Energy::Drop => EnergyFlow::Drop,
-        },
+        energy,
         ..QueryOptions::default()
     };
     if let Some(h) = &a.history {

@@ -123,6 +123,38 @@ fn train_recommend_library_and_exports() {
         "{o}"
     );
     assert!(o.contains("(half time)"), "{o}");
+    // The defaults file names the model and narrows the tempo window: no --model needed,
+    // and the flag still beats the file.
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("model = {:?}\nbpm_window = 0.1\n", s(&model)),
+    )
+    .expect("config");
+    let with_config = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aidj"))
+            .env("AIDJ_CONFIG", &config)
+            .args(args)
+            .output()
+            .expect("run aidj")
+    };
+    let narrow = with_config(&["recommend", "seed", "-n", "8"]);
+    assert!(narrow.status.success(), "{}", stderr(&narrow));
+    assert!(
+        !stdout(&narrow).contains("N1 - next adjacent"),
+        "{}",
+        stdout(&narrow)
+    );
+    let wide = with_config(&["recommend", "seed", "-n", "8", "--bpm-window", "6"]);
+    assert!(
+        stdout(&wide).contains("N1 - next adjacent"),
+        "{}",
+        stdout(&wide)
+    );
+    std::fs::write(&config, "bars = 8\n").expect("config");
+    let none = with_config(&["recommend", "seed"]);
+    assert!(!none.status.success());
+    assert!(stderr(&none).contains("no model"), "{}", stderr(&none));
 
     // Strict key, JSON output: every suggestion same / adjacent / relative.
     let out = aidj(&[

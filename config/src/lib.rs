@@ -10,7 +10,7 @@
 //!
 //! # Schema (TOML; every key optional)
 //! ```toml
-//! library = ["~/Music/House", "~/Music/Techno"]  # library folders (the only ones searched)
+//! library = ["~/Music/House", "~/Music/Techno"]  # library folders (the plugin's default library)
 //! reports = "~/Music/aidj-reports"              # where reports are kept
 //! model = "~/Music/aidj-model.json"             # the recommender model (`aidj train`)
 //! preset = "Long blend"                         # transition preset: a name or a .json file

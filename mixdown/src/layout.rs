@@ -12,6 +12,8 @@ use crate::track::Track;
 
 /// The beat clock is tabulated every this many output samples (linear in between).
 const CLOCK_STEP: u64 = 32;
+/// A join whose tempo moves more than this (a fraction) gets a warning.
+const FAR_TEMPO: f64 = 0.08;
 /// Tempo assumed for a track without a usable beat grid (only its bar length matters: such
 /// a join is a plain crossfade).
 const NOMINAL_BPM: f64 = 120.0;
@@ -387,6 +389,16 @@ pub fn plan(tracks: &[Track], rate: u32, opts: &LayoutOptions) -> Result<Layout>
         } else {
             (out_map.tempo_at(out_beat), in_map.tempo_at(in_beat + beats))
         };
+        let change = (tempo_to / tempo_from - 1.0).abs();
+        if change > FAR_TEMPO {
+            warnings.push(format!(
+                "{} -> {}: the tempo moves {:.0} % ({tempo_from:.1} -> {tempo_to:.1} BPM) over \
+                 the transition; tracks this far apart rarely mix well",
+                a.path.display(),
+                b.path.display(),
+                100.0 * change
+            ));
+        }
         let clock = JoinClock::new(beats, tempo_from, tempo_to, glide, r);
         let direction = if j % 2 == 0 {
             Direction::AtoB
