@@ -50,6 +50,12 @@ pub struct RecommendArgs {
     /// The defaults file (see the README); default: $AIDJ_CONFIG, else the platform's.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Leave out tracks shorter than this many seconds (intros, jingles).
+    #[arg(long, value_name = "SECONDS")]
+    min_duration: Option<f64>,
+    /// Leave out tracks longer than this many seconds (hour-long mixes).
+    #[arg(long, value_name = "SECONDS")]
+    max_duration: Option<f64>,
     /// Straight tempo only: no half- or double-time partners.
     #[arg(long)]
     no_half_double: bool,
@@ -231,6 +237,14 @@ pub fn run(a: RecommendArgs) -> Result<ExitCode> {
         }
     }
     let config = aidj_config::load(a.config.as_deref())?;
+    for (flag, v) in [
+        ("--min-duration", a.min_duration),
+        ("--max-duration", a.max_duration),
+    ] {
+        if v.is_some_and(|s| !(s.is_finite() && s >= 0.0)) {
+            bail!("{flag}: a number of seconds, 0 or more");
+        }
+    }
     let Some(model_path) = a.model.clone().or(config.model.clone()) else {
         bail!("no model: give --model FILE (made by `aidj train`) or set `model` in the defaults file");
     };
@@ -250,6 +264,8 @@ pub fn run(a: RecommendArgs) -> Result<ExitCode> {
         keylock: a.keylock || config.keylock.unwrap_or(false),
         strict_key: a.strict_key,
         energy,
+        min_duration_secs: a.min_duration,
+        max_duration_secs: a.max_duration,
         ..QueryOptions::default()
     };
     if let Some(h) = &a.history {

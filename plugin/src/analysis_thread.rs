@@ -20,6 +20,7 @@ use std::time::Duration;
 use aidj_analysis::live::{LiveAnalyzer, LiveConfig};
 use rtrb::{Consumer, Producer, RingBuffer};
 
+use crate::library::ControlsSeen;
 use crate::shared::{AnalysisStatus, Shared};
 
 /// Seconds of audio each deck's ring holds: the thread may fall this far behind (a busy
@@ -185,6 +186,59 @@ impl Drop for AnalysisThread {
     }
 }
 
+/// What the suggestions were last made from: a new list when any of it changes.
+#[derive(Clone, Debug, PartialEq)]
+struct QueryKey {
+    generation: u64,
+    deck: usize,
+    features: u64,
+    track: u32,
+    bpm: Option<i64>,
+    camelot: Option<String>,
+    sure: (bool, bool),
+}
+
+/// The FLX4's library controls, then the suggestions for the deck on air when what they
+/// stand on changed: the library or its settings, the deck on air, its track, its feature
+/// vector, or its read-out (a tempo or key that firms up or is corrected).
+fn refresh_library(
+    shared: &Shared,
+    seen: &mut ControlsSeen,
+    last: &mut Option<QueryKey>,
+    features_made: &[u64; 2],
+) {
+    let lib = &shared.library;
+    let tracks = [0, 1].map(|d| shared.live_snapshot(d).map_or(0, |s| s.track));
+    lib.apply_controls(seen, tracks);
+    if !lib.ready.load(Ordering::Acquire) {
+        return;
+    }
+    let deck = usize::from(lib.on_air.load(Ordering::Relaxed)).min(1);
+    let snap = shared.corrected_snapshot(deck);
+    let key = QueryKey {
+        generation: lib.generation.load(Ordering::Acquire),
+        deck,
+        features: features_made[deck],
+        track: tracks[deck],
+        bpm: snap
+            .as_ref()
+            .and_then(|s| s.bpm)
+            .map(|b| (b * 10.0).round() as i64),
+        camelot: snap.as_ref().and_then(|s| s.camelot.clone()),
+        sure: snap.as_ref().map_or((false, false), |s| {
+            (
+                s.bpm_confidence.is_some_and(|c| c >= 0.5),
+                s.key_confidence.is_some_and(|c| c >= 0.5),
+            )
+        }),
+    };
+    if last.as_ref() != Some(&key) {
+        let features = shared.live_features(deck);
+        lib.refresh(deck, snap.as_ref(), features.as_ref());
+        *last = Some(key);
+    }
+}
+
 /// The thread's loop: drain, analyse, publish; park when there is nothing to do.
 fn run(
     rate: u32,
@@ -199,6 +253,9 @@ fn run(
     let mut next_snapshot = [SNAPSHOT_EVERY_SECS; 2];
     let mut next_features = [0.0f64; 2];
     let mut features_track = [0u32; 2];
+    let mut features_made = [0u64; 2];
+    let mut controls_seen = ControlsSeen::default();
+    let mut last_query: Option<QueryKey> = None;
     let mut buf = vec![0.0f32; 4096];
     while !stop.load(Ordering::Acquire) {
         let mut got = false;
@@ -223,6 +280,8 @@ fn run(
                     features_track[d] = snap.track;
                     next_features[d] = live.secs();
                     shared.publish_features(d, None);
+                    shared.library.deck_changed_track(d, snap.track);
+                    features_made[d] += 1;
                 }
                 shared.publish_live(d, snap);
                 if live.secs() >= next_features[d] && !live.is_idle() {
@@ -230,11 +289,13 @@ fn run(
                         if let Some(features) = live.window_analysis(&corrected) {
                             next_features[d] = live.secs() + FEATURES_EVERY_SECS;
                             shared.publish_features(d, Some(features));
+                            features_made[d] += 1;
                         }
                     }
                 }
             }
         }
+        refresh_library(shared, &mut controls_seen, &mut last_query, &features_made);
         let idle = decks.iter().all(LiveAnalyzer::is_idle);
         shared.set_status(
             if idle {

@@ -19,6 +19,7 @@ pub mod driver;
 #[cfg(feature = "editor")]
 pub mod editor;
 pub mod flx4;
+pub mod library;
 pub mod params;
 pub mod presets;
 pub mod shared;
@@ -227,6 +228,24 @@ impl Engine {
                     s.store(value * 2.0 - 1.0, Ordering::Relaxed);
                 }
             }
+            // With a library open, browse and LOAD work the suggestion list (applied by the
+            // analysis thread); without one, browse picks the preset.
+            Flx4Event::Browse(steps) if shared.library.ready.load(Ordering::Relaxed) => {
+                shared
+                    .library
+                    .browse_steps
+                    .fetch_add(steps, Ordering::AcqRel);
+            }
+            Flx4Event::Press(Button::BrowsePress)
+                if shared.library.ready.load(Ordering::Relaxed) =>
+            {
+                shared.library.browse_presses.fetch_add(1, Ordering::AcqRel);
+            }
+            Flx4Event::Press(Button::Load(deck)) => {
+                if let Some(c) = shared.library.load_presses.get(deck) {
+                    c.fetch_add(1, Ordering::AcqRel);
+                }
+            }
             Flx4Event::Browse(steps) => {
                 let index = self.overrides.preset(params).saturating_add(steps);
                 let n = params.preset.preview_normalized(index);
@@ -248,7 +267,7 @@ impl Engine {
                     let on = self.overrides.transition_fx(params);
                     set(self, Target::TransitionFx, if on { 0.0 } else { 1.0 });
                 }
-                // Playback belongs to the DAW; LOAD is for the suggestions (later).
+                // Playback belongs to the DAW (LOAD is handled above).
                 Button::HotCuePad { .. } | Button::Play(_) | Button::Cue(_) | Button::Load(_) => {}
             },
         }
@@ -566,6 +585,10 @@ impl Plugin for AiDj {
             }
         };
 
+        shared
+            .library
+            .on_air
+            .store(engine.clock_deck(params) as u8, Ordering::Relaxed);
         engine.overrides.expire(params);
         let start_param = params.start.value();
         let start_edge = start_param && !engine.last_start_param;

@@ -2,7 +2,7 @@
 //! requests the editor sends back: atomics only, so neither side ever waits.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use aidj_analysis::live::LiveSnapshot;
 use aidj_analysis::report::Analysis;
@@ -276,6 +276,8 @@ pub struct Shared {
     pub repaint: AtomicBool,
     /// Per-deck live analysis.
     pub live: [LiveView; 2],
+    /// The user's library: suggestions, search, each deck's next track.
+    pub library: Arc<crate::library::Library>,
     status: AtomicU8,
     error: Mutex<Option<String>>,
 }
@@ -303,6 +305,7 @@ impl Default for Shared {
             non_finite_inputs: AtomicU64::new(0),
             repaint: AtomicBool::new(false),
             live: Default::default(),
+            library: Default::default(),
             status: AtomicU8::new(AnalysisStatus::Stopped as u8),
             error: Mutex::new(None),
         }

@@ -23,11 +23,13 @@
 //!
 //! # The score
 //!
-//! A candidate `c` for a seed `s` first has to pass two filters:
+//! A candidate `c` for a seed `s` first has to pass these filters:
 //! * **tempo window**: with `m` the best of 1, 2 and 1/2 (half/double time allowed by
 //!   default), `pct = 100 * (bpm_c * m / bpm_s - 1)` must satisfy `|pct| <= W`
 //!   (`W` = `--bpm-window`, default 6 %);
-//! * **strict key** (only with `--strict-key`): the move must be same, +-1 or relative.
+//! * **strict key** (only with `--strict-key`): the move must be same, +-1 or relative;
+//! * **duration** (only with `--min-duration` / `--max-duration`): the old toolkit's rule
+//!   against 30-second intros and hour-long mixes; tracks of unknown length pass.
 //!
 //! It is then scored
 //!
@@ -46,6 +48,10 @@
 //!     the suggestions already picked)
 //! C = suggestions already picked from c's k-means cluster
 //! ```
+//!
+//! With a live seed (the plugin's estimate) the weights of `T` and `H` are scaled by the
+//! seed's tempo and key confidence ([`QueryOptions::seed_tempo_confidence`]), so an unsure
+//! estimate steers the ranking less.
 //!
 //! An unknown tempo, key or energy scores 0.5 on its term (neither rewarded nor
 //! excluded), except that strict-key mode leaves unknown keys out. Tracks in the
@@ -69,6 +75,7 @@ pub mod dataset;
 pub mod error;
 pub mod export;
 pub mod features;
+pub mod library;
 pub mod model;
 pub mod query;
 

@@ -101,6 +101,16 @@ pub struct QueryOptions {
     /// [`RECENT`] count towards artist repeats.
     pub history: Vec<usize>,
     pub weights: Weights,
+    /// Tracks shorter than this many seconds are left out (30-second intros, jingles);
+    /// tracks of unknown length stay in.
+    pub min_duration_secs: Option<f64>,
+    /// Tracks longer than this are left out (hour-long mixes).
+    pub max_duration_secs: Option<f64>,
+    /// How sure the seed's tempo is, 0..1 (a live estimate's confidence): the tempo part
+    /// of the score counts this much of its weight. 1 for a library track.
+    pub seed_tempo_confidence: f64,
+    /// How sure the seed's key is, 0..1: the key part counts this much of its weight.
+    pub seed_key_confidence: f64,
 }
 
 /// History entries that count for artist variety.
@@ -117,6 +127,10 @@ impl Default for QueryOptions {
             energy: EnergyFlow::Hold,
             history: Vec::new(),
             weights: Weights::default(),
+            min_duration_secs: None,
+            max_duration_secs: None,
+            seed_tempo_confidence: 1.0,
+            seed_key_confidence: 1.0,
         }
     }
 }
@@ -422,8 +436,29 @@ impl Model {
             .map(|sk| std::array::from_fn(|h| sk.compatibility(Key::from_index(h as u8))));
         let stride = self.index.stride;
         let shifts = PitchThresholds::new();
+        let sure = |c: f64| {
+            if c.is_finite() {
+                c.clamp(0.0, 1.0)
+            } else {
+                1.0
+            }
+        };
+        let (w_tempo, w_key) = (
+            w.tempo * sure(opts.seed_tempo_confidence),
+            w.key * sure(opts.seed_key_confidence),
+        );
+        let length_ok = |i: usize| match self.tracks[i].duration {
+            Some(d) if d.is_finite() => {
+                opts.min_duration_secs.is_none_or(|m| d >= m)
+                    && opts.max_duration_secs.is_none_or(|m| d <= m)
+            }
+            _ => true,
+        };
         let eval = |slot: usize| -> Option<Candidate> {
             let i = self.index.track_of[slot] as usize;
+            if !length_ok(i) {
+                return None;
+            }
             // Tempo: the best of straight, half and double time, inside the window.
             let b = self.index.bpm[slot];
             let (tempo, pct, mult, rate) = match s.bpm {
@@ -480,7 +515,7 @@ impl Model {
             ));
             let simf = ((sim + 1.0) / 2.0).clamp(0.0, 1.0);
             let base =
-                w.similarity * simf + w.tempo * tempo + w.key * key_score + w.energy * energy;
+                w.similarity * simf + w_tempo * tempo + w_key * key_score + w.energy * energy;
             Some(Candidate {
                 track: i,
                 base,

@@ -467,3 +467,46 @@ fn unknown_tempo_is_neutral_not_excluded() {
     );
     assert!(s.iter().all(|x| x.parts.tempo == 0.5));
 }
+
+#[test]
+fn duration_bounds_leave_out_intros_and_mixes_and_unsure_seeds_weigh_less() {
+    let mut model = library();
+    let seed = index(&model, "seed");
+    let all = model.recommend(Seed::Track(seed), &opts()).expect("query");
+    assert!(all.len() >= 4);
+    // Give the first two suggestions an intro's and a mix's length.
+    let (short, long) = (all[0].track, all[1].track);
+    model.tracks[short].duration = Some(30.0);
+    model.tracks[long].duration = Some(3600.0);
+    let bounded = QueryOptions {
+        min_duration_secs: Some(60.0),
+        max_duration_secs: Some(1200.0),
+        ..opts()
+    };
+    let picks = model.recommend(Seed::Track(seed), &bounded).expect("query");
+    assert!(picks.iter().all(|p| p.track != short && p.track != long));
+    // Unknown lengths stay in.
+    assert!(
+        picks
+            .iter()
+            .any(|p| model.tracks[p.track].duration.is_none())
+            || picks.len() == all.len() - 2
+    );
+    // A seed whose key is unsure: the key part counts for nothing, the rest as before.
+    let unsure = QueryOptions {
+        seed_key_confidence: 0.0,
+        ..opts()
+    };
+    let u = model.recommend(Seed::Track(seed), &unsure).expect("query");
+    let w = Weights::default();
+    for s in &u {
+        let expected =
+            w.similarity * s.parts.similarity + w.tempo * s.parts.tempo + w.energy * s.parts.energy
+                - s.parts.variety_penalty;
+        assert!(
+            (s.score - expected).abs() < 1e-9,
+            "{} vs {expected}",
+            s.score
+        );
+    }
+}
