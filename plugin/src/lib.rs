@@ -489,6 +489,21 @@ impl Plugin for AiDj {
         buffer_config: &BufferConfig,
         _context: &mut impl ActivateContext<Self>,
     ) -> bool {
+        // The session's library (or the defaults file's), opened on its own thread.
+        let saved = self
+            .params
+            .library
+            .read()
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
+        let source = if saved.is_empty() {
+            library::Library::default_source()
+        } else {
+            Some(std::path::PathBuf::from(saved))
+        };
+        if let Some(source) = source {
+            self.shared.library.ensure_open(source);
+        }
         let max_block = usize::try_from(buffer_config.max_buffer_size).unwrap_or(MAX_CHUNK);
         let max_block = if max_block == 0 { MAX_CHUNK } else { max_block };
         // A new activation (a new sample rate, say) restarts the analysis at the new rate.

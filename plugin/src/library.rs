@@ -140,6 +140,8 @@ pub struct Library {
     history: Mutex<Vec<usize>>,
     /// Deck on air as `process()` last saw it (0 A, 1 B).
     pub on_air: AtomicU8,
+    /// What was last asked to open.
+    source: Mutex<Option<PathBuf>>,
 }
 
 impl Library {
@@ -285,9 +287,32 @@ impl Library {
             .store(sel.min(n.saturating_sub(1)), Ordering::Relaxed);
     }
 
+    /// What was last asked to open.
+    pub fn source(&self) -> Option<PathBuf> {
+        self.source.lock().ok().and_then(|s| s.clone())
+    }
+
+    /// Opens `source` unless it is what was last asked for (activation, a restored
+    /// session).
+    pub fn ensure_open(self: &Arc<Self>, source: PathBuf) {
+        if self.source().as_deref() != Some(source.as_path()) {
+            self.open(source);
+        }
+    }
+
+    /// The library to open when the session names none: the defaults file's model, else
+    /// its first library folder.
+    pub fn default_source() -> Option<PathBuf> {
+        let config = aidj_config::load(None).ok()?;
+        config.model.or_else(|| config.library.first().cloned())
+    }
+
     /// Opens `source` (a model file or a music folder) on a new thread; a later call
     /// supersedes it.
     pub fn open(self: &Arc<Self>, source: PathBuf) {
+        if let Ok(mut s) = self.source.lock() {
+            *s = Some(source.clone());
+        }
         let id = self.opening.fetch_add(1, Ordering::AcqRel) + 1;
         let cancel = Arc::new(AtomicBool::new(false));
         if let Ok(mut c) = self.cancel.lock() {

@@ -325,6 +325,10 @@ pub struct AiDjParams {
     /// Editor zoom (pixels per point), kept with the session.
     #[persist = "ui_scale"]
     pub ui_scale: Arc<AtomicF32>,
+    /// The library the DJ opened (a model file or a music folder), kept with the session;
+    /// empty: the defaults file's.
+    #[persist = "library"]
+    pub library: std::sync::RwLock<String>,
 }
 
 impl Default for AiDjParams {
@@ -404,6 +408,7 @@ impl Default for AiDjParams {
             flx4: BoolParam::new("FLX4 MIDI", true).non_automatable(),
             on_air: Arc::new(AtomicU8::new(0)),
             ui_scale: Arc::new(AtomicF32::new(1.0)),
+            library: std::sync::RwLock::new(String::new()),
         }
     }
 }
