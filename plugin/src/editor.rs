@@ -25,6 +25,7 @@
 //! * The zoom is `params.ui_scale` (persisted with the session), applied as egui's zoom factor.
 //! * The drawing is in [`widgets`]; everything testable without a window is in [`logic`].
 
+mod library_panel;
 mod logic;
 #[cfg(test)]
 mod tests;
@@ -53,9 +54,9 @@ use logic::{Activity, GestureBook, MeterBallistics, TransitionView};
 use widgets::{colors, ParamUi};
 
 /// Editor size when first opened, logical points.
-pub const DEFAULT_SIZE: (f32, f32) = (780.0, 450.0);
+pub const DEFAULT_SIZE: (f32, f32) = (980.0, 680.0);
 /// Smallest size the host may resize the editor to.
-pub const MIN_SIZE: (f32, f32) = (720.0, 420.0);
+pub const MIN_SIZE: (f32, f32) = (760.0, 600.0);
 /// Repaint interval while audio runs or a meter is still falling (30 fps).
 const ACTIVE_FRAME: Duration = Duration::from_millis(33);
 /// Repaint interval when nothing moves.
@@ -90,6 +91,7 @@ pub struct EditorApp {
     last_frame: Option<f64>,
     last_audio: f64,
     taps: [logic::TapTempo; 2],
+    library: library_panel::LibraryUi,
 }
 
 impl EditorApp {
@@ -105,6 +107,7 @@ impl EditorApp {
             last_frame: None,
             last_audio: f64::NEG_INFINITY,
             taps: Default::default(),
+            library: Default::default(),
         }
     }
 }
@@ -196,6 +199,7 @@ impl EditorApp {
             last_frame,
             last_audio,
             taps,
+            library,
         } = self;
         let Some(gui) = gui.as_ref() else {
             return;
@@ -241,7 +245,14 @@ impl EditorApp {
                 let top_h = 28.0;
                 let gap = 8.0;
                 let top = Rect::from_min_size(full.min, vec2(full.width(), top_h));
-                let body = Rect::from_min_max(full.min + vec2(0.0, top_h + gap), full.max);
+                let body_all = Rect::from_min_max(full.min + vec2(0.0, top_h + gap), full.max);
+                // Decks and transition above, the library below (as on a DJ's screen).
+                let decks_h = (body_all.height() * 0.6).clamp(330.0, 520.0);
+                let body = Rect::from_min_size(body_all.min, vec2(body_all.width(), decks_h));
+                let lib_rect =
+                    Rect::from_min_max(body.left_bottom() + vec2(0.0, gap), body_all.max);
+                // Text grows with the window, not only with the zoom.
+                let text = (full.width() / 70.0).clamp(13.0, 20.0);
                 let deck_w = (body.width() * 0.3).clamp(190.0, 340.0);
                 let a = Rect::from_min_size(body.min, vec2(deck_w, body.height()));
                 let b = Rect::from_min_max(body.right_top() - vec2(deck_w, 0.0), body.max);
@@ -280,6 +291,11 @@ impl EditorApp {
                     params,
                     shared,
                 );
+                let mut lib_ui = child(lib_rect, Layout::top_down(Align::Min));
+                panel_frame().show(&mut lib_ui, |ui| {
+                    ui.set_min_size(ui.available_size());
+                    library_panel::show(ui, params, shared, library, text);
+                });
             });
     }
 }
@@ -409,6 +425,21 @@ fn deck_column(
             }
         });
         live_readout(ui, shared, deck, accent, tap);
+        if let Some(next) = shared.library.next(deck) {
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("NEXT  {}", next.label))
+                        .size(16.0)
+                        .strong()
+                        .color(accent),
+                )
+                .truncate(),
+            )
+            .on_hover_text(format!(
+                "{}\n(LOAD put it here; copy the path from the library)",
+                next.path
+            ));
+        }
         ui.add_space(4.0);
         let area = ui.available_rect_before_wrap();
         let fader_w = 48.0;

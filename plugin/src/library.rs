@@ -345,33 +345,7 @@ impl Library {
                     return;
                 }
                 match result {
-                    Ok(Ok(opened)) => {
-                        let state = LibraryState::Ready {
-                            tracks: opened.model.len(),
-                            analysed: opened.analysed,
-                            reused: opened.reused,
-                            skipped: opened.skipped.len(),
-                            skipped_examples: opened
-                                .skipped
-                                .iter()
-                                .take(3)
-                                .map(|s| format!("{}: {}", file_name(&s.path), s.reason))
-                                .collect(),
-                        };
-                        if let Ok(mut m) = lib.model.lock() {
-                            *m = Some(Arc::new(opened.model));
-                        }
-                        for n in &lib.next {
-                            n.store(0, Ordering::Relaxed);
-                        }
-                        if let Ok(mut h) = lib.history.lock() {
-                            h.clear();
-                        }
-                        lib.set_state(state);
-                        lib.ready.store(true, Ordering::Release);
-                        lib.rebuild_list();
-                        lib.bump();
-                    }
+                    Ok(Ok(opened)) => lib.install(opened),
                     Ok(Err(e)) => lib.set_state(LibraryState::Failed(format!(
                         "{}: {}",
                         source.display(),
@@ -386,6 +360,35 @@ impl Library {
         if let Err(e) = spawned {
             self.set_state(LibraryState::Failed(format!("no library thread: {e}")));
         }
+    }
+
+    /// Makes `opened` the library (the loader; tests).
+    pub fn install(&self, opened: library::Opened) {
+        let state = LibraryState::Ready {
+            tracks: opened.model.len(),
+            analysed: opened.analysed,
+            reused: opened.reused,
+            skipped: opened.skipped.len(),
+            skipped_examples: opened
+                .skipped
+                .iter()
+                .take(3)
+                .map(|s| format!("{}: {}", file_name(&s.path), s.reason))
+                .collect(),
+        };
+        if let Ok(mut m) = self.model.lock() {
+            *m = Some(Arc::new(opened.model));
+        }
+        for n in &self.next {
+            n.store(0, Ordering::Relaxed);
+        }
+        if let Ok(mut h) = self.history.lock() {
+            h.clear();
+        }
+        self.set_state(state);
+        self.ready.store(true, Ordering::Release);
+        self.rebuild_list();
+        self.bump();
     }
 
     /// Applies the FLX4's browse turns, presses and LOADs that `process()` counted

@@ -12,7 +12,7 @@ use nice_plug::prelude::{Param, ParamPtr, PluginState};
 
 use super::logic::GestureBook;
 use super::widgets::{self, colors, ParamUi};
-use super::EditorApp;
+use super::{EditorApp, DEFAULT_SIZE};
 use crate::controls::Target;
 use crate::params::AiDjParams;
 use crate::shared::{PhaseView, Shared};
@@ -73,7 +73,7 @@ impl GuiContextInner for Host {
     fn request_restart(&self) {}
 }
 
-const SCREEN: Rect = Rect::from_min_max(Pos2::ZERO, pos2(760.0, 440.0));
+const SCREEN: Rect = Rect::from_min_max(Pos2::ZERO, pos2(DEFAULT_SIZE.0, DEFAULT_SIZE.1));
 
 struct Rig {
     ctx: egui::Context,
@@ -473,4 +473,77 @@ fn live_readouts_are_drawn_per_deck() {
     );
     let shapes = rig.frame(vec![], |ui| app.draw(ui));
     assert!(find_text(&shapes, "124.0").is_some() && find_text(&shapes, "248.0").is_none());
+}
+
+/// A model of `titles` (all 124 BPM, A minor), as `aidj train` would make it.
+fn model_of(titles: &[&str]) -> aidj_recommender::Model {
+    let mut data = aidj_recommender::Dataset::new();
+    for (i, t) in titles.iter().enumerate() {
+        let report = serde_json::json!({
+            "metadata": {"title": t, "artist": format!("Artist {i}"), "path": format!("/music/{t}.flac"), "duration": 300.0},
+            "analysis": {
+                "rhythm": {"tempo_bpm_global": 124.0 + i as f64},
+                "tonal": {"key": "A minor", "spectral_centroid": {"mean": 1000.0 + 100.0 * i as f64}},
+                "mood": {"energy": 0.5}
+            }
+        });
+        let f = aidj_recommender::TrackFeatures::from_report_value(&report).expect("features");
+        data.push(f, format!("/music/{t}.json"));
+    }
+    let opts = aidj_recommender::TrainOptions {
+        test_size: 0.0,
+        neighbors: 2,
+        ..aidj_recommender::TrainOptions::default()
+    };
+    aidj_recommender::Model::train(&data, &opts).expect("train")
+}
+
+#[test]
+fn the_library_panel_searches_selects_and_loads() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (mut rig, mut app, shared) = app_rig();
+    // No library: the hint.
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    assert!(find_text(
+        &shapes,
+        "No library: type the path of a model (`aidj train`) or of a music folder, then Open"
+    )
+    .is_some());
+    shared.library.install(aidj_recommender::library::Opened {
+        model: model_of(&["Alpha Dawn", "Beta Night", "Gamma Ray"]),
+        analysed: 2,
+        reused: 1,
+        skipped: vec![aidj_recommender::Skipped {
+            path: "/music/bad.mp3".into(),
+            reason: "not audio".into(),
+        }],
+    });
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    assert!(find_text(
+        &shapes,
+        "3 tracks (2 analysed, 1 reports reused, 1 skipped)"
+    )
+    .is_some());
+    assert!(find_text(&shapes, "skipped bad.mp3: not audio").is_some());
+    // Type into the search box: the list is the search's results.
+    let at = find_text(&shapes, "title, artist or path")
+        .expect("search box")
+        .center();
+    rig.frame(vec![button(at, true), button(at, false)], |ui| app.draw(ui));
+    rig.frame(vec![Event::Text("beta".into())], |ui| app.draw(ui));
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    assert_eq!(shared.library.search_text(), "beta");
+    assert_eq!(shared.library.list().len(), 1);
+    assert!(find_text(&shapes, "Search results").is_some());
+    // Select the row, LOAD it on deck B: shown as deck B's next track.
+    let shapes = click_text(&mut rig, &mut app, &shapes, "Artist 1 - Beta Night");
+    assert_eq!(shared.library.selected.load(Relaxed), 0);
+    let _ = click_text(&mut rig, &mut app, &shapes, "LOAD B");
+    let next = shared.library.next(1).expect("deck B's next track");
+    assert_eq!(next.label, "Artist 1 - Beta Night");
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    assert!(find_text(&shapes, "NEXT  Artist 1 - Beta Night").is_some());
+    // Loaded on A, it leaves B.
+    let _ = click_text(&mut rig, &mut app, &shapes, "LOAD A");
+    assert!(shared.library.next(1).is_none() && shared.library.next(0).is_some());
 }
