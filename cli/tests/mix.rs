@@ -15,11 +15,18 @@ fn aidj(config: &Path, args: &[&str]) -> Output {
 }
 
 fn track(dir: &Path, name: &str, bpm: f64, bars: u32) -> PathBuf {
+    track_at(dir, name, bpm, bars, 1.0)
+}
+
+/// A generated track at `gain` times its level.
+fn track_at(dir: &Path, name: &str, bpm: f64, bars: u32, gain: f32) -> PathBuf {
     let mut spec = TrackSpec::new(name, bpm, 9, true, Groove::FourOnTheFloor);
     spec.bars = bars;
     spec.sample_rate = 22_050;
     let path = dir.join(format!("{name}.wav"));
-    render(&spec).write_wav(&path).expect("wav");
+    let mut audio = render(&spec);
+    audio.channels.iter_mut().flatten().for_each(|x| *x *= gain);
+    audio.write_wav(&path).expect("wav");
     path
 }
 
@@ -180,4 +187,65 @@ fn bad_input_gets_one_line_and_leaves_no_file() {
         "{stderr}"
     );
     assert!(!out.exists());
+}
+
+#[test]
+fn ffmpeg_measures_the_true_peak_under_the_ceiling() {
+    // ffmpeg's ebur128 filter (scripts/test.sh installs ffmpeg; without it this is skipped).
+    if Command::new("ffmpeg").arg("-version").output().is_err() {
+        eprintln!("skipped: no ffmpeg");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let config = d.join("none.toml");
+    std::fs::write(&config, "").expect("config");
+    // A at twice its level (peaks at full scale), B 12 dB down and brought up to A's
+    // loudness: the mix is lowered to stay under the ceiling.
+    let a = track_at(d, "loud", 124.0, 24, 2.0);
+    let b = track_at(d, "quiet", 125.0, 24, 0.25);
+    let out = d.join("mix.wav");
+    let o = aidj(
+        &config,
+        &[
+            "mix",
+            s(&a),
+            s(&b),
+            "--out",
+            s(&out),
+            "--bars",
+            "8",
+            "--preview",
+        ],
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(
+        text(&o).1.contains("to stay under -1 dBTP"),
+        "{:?}",
+        text(&o)
+    );
+    let probe = Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            s(&out),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ])
+        .output()
+        .expect("ffmpeg");
+    let log = String::from_utf8_lossy(&probe.stderr);
+    let peak: f64 = log
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("Peak:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no true peak in ffmpeg's output: {log}"));
+    println!("ffmpeg true peak {peak} dBTP");
+    assert!(peak <= -1.0 + 0.1, "true peak {peak} dBTP");
 }

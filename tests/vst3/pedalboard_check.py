@@ -42,7 +42,7 @@ EXPECTED_PARAMS = [
     "Crossfader", "Crossfader Curve", "Crossfader Sharpness",
     "Transition Preset", "Transition Length", "Transition Mode", "Transition Direction",
     "Transition Start", "Transition Position", "Start On", "Transition FX",
-    "Clock BPM", "Bypass", "FLX4 MIDI",
+    "Clock Source", "Clock BPM", "Bypass", "FLX4 MIDI",
 ]
 
 
