@@ -331,12 +331,22 @@ fn top_bar(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Shared, 
     );
     ui.add_enabled_ui(!host, |ui| {
         widgets::enum_combo(ui, pu, &params.clock_source, "aidj-clock-source", 96.0);
-        widgets::number(ui, pu, &params.clock_bpm, vec2(96.0, 22.0))
-            .on_hover_text("Own clock tempo (used while the host transport is stopped)");
+        widgets::number(
+            ui,
+            pu,
+            &params.clock_bpm,
+            vec2(96.0, 22.0),
+            "the own clock's tempo, used while the host transport is stopped",
+        );
     });
     ui.separator();
-    widgets::toggle(ui, pu, &params.flx4, "FLX4")
-        .on_hover_text("Read the DDJ-FLX4's MIDI directly");
+    widgets::toggle(
+        ui,
+        pu,
+        &params.flx4,
+        "FLX4",
+        "read the DDJ-FLX4's MIDI directly",
+    );
     let (dot, _) = ui.allocate_exact_size(vec2(10.0, 10.0), egui::Sense::hover());
     ui.painter().circle_filled(
         dot.center(),
@@ -372,7 +382,7 @@ fn top_bar(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Shared, 
             .on_hover_text("Non-finite input samples replaced by silence");
     }
     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-        widgets::toggle(ui, pu, &params.bypass, "Bypass").on_hover_text("Output deck A untouched");
+        widgets::toggle(ui, pu, &params.bypass, "Bypass", "output deck A untouched");
         ui.separator();
         let zoom = ui.ctx().zoom_factor();
         let mut set_zoom = None;
@@ -596,9 +606,12 @@ fn middle_column(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Sh
         row(ui, "Preset", &mut |ui| preset_selector(ui, pu, params, ctl_w));
         row(ui, "Length", &mut |ui| {
             widgets::enum_combo(ui, pu, &params.length, "aidj-length", ctl_w * 0.5);
-            widgets::toggle(ui, pu, &params.transition_fx, "FX").on_hover_text(
-                "Transition FX: the preset's filter sweeps and echo \
-                 (off: crossfader and bass swap only)",
+            widgets::toggle(
+                ui,
+                pu,
+                &params.transition_fx,
+                "FX",
+                "the preset's filter sweeps and echo; off: crossfader and bass swap only",
             );
         });
         row(ui, "Mode", &mut |ui| {
@@ -675,6 +688,49 @@ fn middle_column(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Sh
             &logic::phase_label(&view),
         );
 
+        // What the transition does to the mix right now, and the output level.
+        let ap = &shared.applied;
+        let applied = ap.active.load(Ordering::Relaxed).then(|| logic::Applied {
+            crossfader: ap.crossfader.load(Ordering::Relaxed),
+            low_gain: [0, 1].map(|d| ap.low_gain[d].load(Ordering::Relaxed)),
+            filter: [0, 1].map(|d| ap.filter[d].load(Ordering::Relaxed)),
+            echo_send: ap.echo_send.load(Ordering::Relaxed),
+        });
+        ui.horizontal(|ui| {
+            let (out, _) = ui.allocate_exact_size(vec2(90.0, 12.0), egui::Sense::hover());
+            let peak = shared.out_peak.load(Ordering::Relaxed);
+            let db = if peak > 0.0 { 20.0 * peak.log10() } else { f32::NEG_INFINITY };
+            let frac = widgets::meter_fraction_of(db);
+            ui.painter().rect_filled(out, 2.0, Color32::from_gray(0x0c));
+            let lit = Rect::from_min_size(out.min, vec2(out.width() * frac, out.height()));
+            ui.painter().rect_filled(
+                lit,
+                2.0,
+                if db >= 0.0 {
+                    colors::STOP
+                } else if db >= -12.0 {
+                    colors::ARMED
+                } else {
+                    colors::GO
+                },
+            );
+            ui.label(
+                RichText::new(if db.is_finite() {
+                    format!("OUT {db:.1} dB")
+                } else {
+                    "OUT -inf".to_string()
+                })
+                .small()
+                .color(colors::DIM),
+            );
+            if let Some(a) = &applied {
+                ui.add(
+                    egui::Label::new(RichText::new(logic::applied_line(a)).small().color(colors::GO))
+                        .truncate(),
+                );
+            }
+        });
+
         ui.horizontal(|ui| {
             ui.add_enabled_ui(!trigger, |ui| {
                 ui.label(RichText::new("Position").color(colors::DIM));
@@ -696,7 +752,7 @@ fn middle_column(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, shared: &Sh
                 .max_rect(xf)
                 .layout(Layout::top_down(Align::Min)),
         );
-        crossfader(&mut xf_ui, pu, params);
+        crossfader(&mut xf_ui, pu, params, applied.map(|a| a.crossfader));
     });
 }
 
@@ -740,7 +796,8 @@ fn preset_selector(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, width: f3
 }
 
 /// Curve selector, sharpness and the crossfader itself.
-fn crossfader(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams) {
+/// The crossfader; `applied` is where a transition holds it (drawn over the user's fader).
+fn crossfader(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams, applied: Option<f32>) {
     let width = ui.available_width();
     ui.horizontal(|ui| {
         ui.label(RichText::new("CROSSFADER").strong());
@@ -771,7 +828,7 @@ fn crossfader(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams) {
     ui.horizontal(|ui| {
         ui.label(RichText::new("A").heading().strong().color(colors::DECK_A));
         let w = (ui.available_width() - 24.0).max(80.0);
-        widgets::fader(
+        let r = widgets::fader(
             ui,
             pu,
             &params.crossfader,
@@ -780,6 +837,18 @@ fn crossfader(ui: &mut Ui, pu: &mut ParamUi, params: &AiDjParams) {
             colors::TEXT,
             true,
         );
+        if let Some(x) = applied {
+            // Where the transition has the crossfader: a green line over the track.
+            let f = (x.clamp(-1.0, 1.0) + 1.0) / 2.0;
+            let px = r.rect.left() + f * r.rect.width();
+            ui.painter().line_segment(
+                [
+                    egui::pos2(px, r.rect.top()),
+                    egui::pos2(px, r.rect.bottom()),
+                ],
+                egui::Stroke::new(3.0, colors::GO),
+            );
+        }
         ui.label(RichText::new("B").heading().strong().color(colors::DECK_B));
     });
 }

@@ -408,6 +408,21 @@ impl Engine {
             view.rms.store(m.rms, Ordering::Relaxed);
         }
         shared.out_peak.store(out_peak, Ordering::Relaxed);
+        let applied = &shared.applied;
+        match self.mixer.transition_state() {
+            Some(t) => {
+                applied.active.store(true, Ordering::Relaxed);
+                applied.crossfader.store(t.crossfader, Ordering::Relaxed);
+                for d in 0..2 {
+                    applied.low_gain[d].store(t.low_gain[d], Ordering::Relaxed);
+                    applied.filter[d].store(t.filter[d].unwrap_or(f32::NAN), Ordering::Relaxed);
+                }
+                applied
+                    .echo_send
+                    .store(t.echo.map_or(0.0, |e| e.send), Ordering::Relaxed);
+            }
+            None => applied.active.store(false, Ordering::Relaxed),
+        }
         let beat = self.mixer.beat_position();
         let phase = match (params.mode.value(), self.driver.phase()) {
             (TransitionMode::Position, _) => PhaseView::Position,
@@ -456,7 +471,9 @@ impl Plugin for AiDj {
         aux_input_ports: &[new_nonzero_u32(2)],
         names: PortNames {
             layout: Some("Two decks"),
-            main_input: Some("Deck A"),
+            // nice-plug 0.4.2 names the main output after `main_input` too
+            // (`main_output_name()` returns it), so one name has to fit both ports.
+            main_input: Some("Deck A in / Mix out"),
             main_output: Some("Mix"),
             aux_inputs: &["Deck B"],
             aux_outputs: &[],

@@ -225,6 +225,31 @@ pub struct LiveView {
     features: Mutex<Option<Analysis>>,
 }
 
+/// What a running (or held) transition applies over the user's controls, for display.
+pub struct AppliedView {
+    pub active: AtomicBool,
+    /// Crossfader position `-1..1`.
+    pub crossfader: AtomicF32,
+    /// Low-band gain per deck (bass swap), `0..1`.
+    pub low_gain: [AtomicF32; 2],
+    /// Filter knob per deck (`-1..1`), NaN where the user's knob applies.
+    pub filter: [AtomicF32; 2],
+    /// Echo send `0..1` (0: none).
+    pub echo_send: AtomicF32,
+}
+
+impl Default for AppliedView {
+    fn default() -> Self {
+        AppliedView {
+            active: AtomicBool::new(false),
+            crossfader: AtomicF32::new(0.0),
+            low_gain: [AtomicF32::new(1.0), AtomicF32::new(1.0)],
+            filter: [AtomicF32::new(f32::NAN), AtomicF32::new(f32::NAN)],
+            echo_send: AtomicF32::new(0.0),
+        }
+    }
+}
+
 /// One deck's meter.
 #[derive(Default)]
 pub struct MeterView {
@@ -240,6 +265,8 @@ pub struct Shared {
     pub meters: [MeterView; 2],
     /// Output peak, linear.
     pub out_peak: AtomicF32,
+    /// What the transition applies now.
+    pub applied: AppliedView,
     phase: AtomicU8,
     /// Transition position `0..1`.
     pub progress: AtomicF32,
@@ -287,6 +314,7 @@ impl Default for Shared {
         Self {
             meters: Default::default(),
             out_peak: AtomicF32::new(0.0),
+            applied: AppliedView::default(),
             phase: AtomicU8::new(0),
             progress: AtomicF32::new(0.0),
             beats_to_start: AtomicF32::new(-1.0),

@@ -66,6 +66,12 @@ fn descriptor_ports_and_parameters() {
     assert!(inputs[0].is_main && inputs[0].channels == 2, "{inputs:?}");
     assert!(!inputs[1].is_main && inputs[1].channels == 2, "{inputs:?}");
     assert_eq!(inputs[1].name, "Deck B");
+    // Not "Deck A" on the output (nice-plug names the main output after the main input).
+    assert_eq!(inputs[0].name, "Deck A in / Mix out");
+    assert_eq!(
+        outputs.first().map(|o| o.name.as_str()),
+        Some("Deck A in / Mix out")
+    );
     assert_eq!(outputs.len(), 1, "{outputs:?}");
     assert!(
         outputs[0].is_main && outputs[0].channels == 2,

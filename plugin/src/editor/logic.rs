@@ -323,6 +323,58 @@ fn percent(progress: f32) -> f32 {
 
 /// The progress bar's text: `"Idle"`, `"Armed: 12.5 beats"`, `"Running 43%"`, `"B on air (move
 /// the crossfader to B to take over)"`, `"Position 43%"`.
+/// What a transition applies now, as the middle panel shows it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Applied {
+    pub crossfader: f32,
+    pub low_gain: [f32; 2],
+    /// NaN: the user's knob.
+    pub filter: [f32; 2],
+    pub echo_send: f32,
+}
+
+/// "Crossfader B 35% · A lows -12.0 dB · B filter HP 420 Hz · echo 40%": what the transition
+/// sets over the user's controls (unity lows and untouched filters left out).
+pub fn applied_line(a: &Applied) -> String {
+    let mut parts = vec![format!(
+        "Crossfader {}",
+        crate::params::format_crossfader(a.crossfader)
+    )];
+    for (d, name) in ["A", "B"].iter().enumerate() {
+        let g = a.low_gain[d];
+        if g < 0.999 {
+            parts.push(format!("{name} lows {}", crate::params::format_gain_db(g)));
+        }
+    }
+    for (d, name) in ["A", "B"].iter().enumerate() {
+        let f = a.filter[d];
+        if f.is_finite() {
+            parts.push(format!("{name} filter {}", crate::params::format_filter(f)));
+        }
+    }
+    if a.echo_send > 0.005 {
+        parts.push(format!("echo {:.0}%", 100.0 * a.echo_send));
+    }
+    parts.join(" \u{b7} ")
+}
+
+/// Beats to go as a DJ counts them: whole bars and beats, the beat under way counted
+/// ("2 bars 1 beat", "3 beats", "1 bar").
+pub fn countdown(beats: f32) -> String {
+    let n = (beats - 1e-3).ceil().max(1.0) as u32;
+    let (bars, rest) = (n / 4, n % 4);
+    let plural = |k: u32, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    match (bars, rest) {
+        (0, b) => plural(b, "beat", "beats"),
+        (k, 0) => plural(k, "bar", "bars"),
+        (k, b) => format!(
+            "{} {}",
+            plural(k, "bar", "bars"),
+            plural(b, "beat", "beats")
+        ),
+    }
+}
+
 pub fn phase_label(v: &TransitionView) -> String {
     match v.phase {
         PhaseView::Idle => "Idle: START arms the transition".to_string(),
@@ -331,13 +383,7 @@ pub fn phase_label(v: &TransitionView) -> String {
                 .map(|d| format!(" ({d} on air)"))
                 .unwrap_or_default();
             if v.beats_to_start.is_finite() && v.beats_to_start >= 0.0 {
-                let beats = v.beats_to_start;
-                let unit = if (beats - 1.0).abs() < 0.05 {
-                    "beat"
-                } else {
-                    "beats"
-                };
-                format!("Armed: {beats:.1} {unit}{holding}")
+                format!("Armed: {}{holding}", countdown(v.beats_to_start))
             } else {
                 format!("Armed{holding}")
             }
@@ -730,12 +776,26 @@ mod tests {
         };
         assert_eq!(
             phase_label(&v(PhaseView::Armed, 0.0, 12.5, 0)),
-            "Armed: 12.5 beats"
+            "Armed: 3 bars 1 beat"
         );
         assert_eq!(
             phase_label(&v(PhaseView::Armed, 0.0, 1.0, 2)),
-            "Armed: 1.0 beat (B on air)"
+            "Armed: 1 beat (B on air)"
         );
+        assert_eq!(countdown(21.7), "5 bars 2 beats");
+        let a = Applied {
+            crossfader: 0.35,
+            low_gain: [1.0, 0.0],
+            filter: [f32::NAN, 0.0],
+            echo_send: 0.4,
+        };
+        assert_eq!(
+            applied_line(&a),
+            "Crossfader B 35% \u{b7} B lows -inf dB \u{b7} B filter Off \u{b7} echo 40%"
+        );
+        assert_eq!(countdown(8.0), "2 bars");
+        assert_eq!(countdown(2.2), "3 beats");
+        assert_eq!(countdown(0.0), "1 beat");
         assert_eq!(phase_label(&v(PhaseView::Armed, 0.0, -1.0, 0)), "Armed");
         assert_eq!(
             phase_label(&v(PhaseView::Running, 0.437, -1.0, 0)),

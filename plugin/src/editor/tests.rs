@@ -331,7 +331,7 @@ fn start_cancel_and_selectors_act() {
     shared.set_phase(PhaseView::Armed);
     shared.beats_to_start.store(3.0, Relaxed);
     let shapes = rig.frame(vec![], |ui| app.draw(ui));
-    assert!(find_text(&shapes, "Armed: 3.0 beats").is_some());
+    assert!(find_text(&shapes, "Armed: 3 beats").is_some());
     let shapes = click_text(&mut rig, &mut app, &shapes, "CANCEL");
     assert_eq!(shared.cancel_requests.load(Relaxed), 1);
     let shapes = click_text(&mut rig, &mut app, &shapes, "ARMED");
@@ -546,4 +546,25 @@ fn the_library_panel_searches_selects_and_loads() {
     // Loaded on A, it leaves B.
     let _ = click_text(&mut rig, &mut app, &shapes, "LOAD A");
     assert!(shared.library.next(1).is_none() && shared.library.next(0).is_some());
+}
+
+#[test]
+fn a_running_transition_shows_what_it_applies_and_the_output_level() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (mut rig, mut app, shared) = app_rig();
+    shared.out_peak.store(0.5, Relaxed);
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    assert!(find_text(&shapes, "OUT -6.0 dB").is_some());
+    let a = &shared.applied;
+    a.active.store(true, Relaxed);
+    a.crossfader.store(0.35, Relaxed);
+    a.low_gain[1].store(0.0, Relaxed);
+    a.filter[0].store(0.0, Relaxed);
+    a.echo_send.store(0.4, Relaxed);
+    let shapes = rig.frame(vec![], |ui| app.draw(ui));
+    let line = "Crossfader B 35% \u{b7} B lows -inf dB \u{b7} A filter Off \u{b7} echo 40%";
+    assert!(
+        find_text(&shapes, line).is_some(),
+        "the applied values are not drawn"
+    );
 }

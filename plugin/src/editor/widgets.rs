@@ -203,7 +203,15 @@ fn allocate<P: Param>(ui: &mut Ui, param: &P, size: Vec2) -> (Rect, Response) {
 
 /// A number field for `param` (the clock BPM): drag up/down (0.1 of a unit per point on a
 /// 200-unit range), wheel one unit per notch, SHIFT ten times finer, double-click: default.
-pub fn number<P: Param>(ui: &mut Ui, pu: &mut ParamUi, param: &P, size: Vec2) -> Response {
+/// A number box for `param`; `hint` says what it is for (one tooltip with the name and the
+/// gestures: hosts and egui show stacked tooltips otherwise).
+pub fn number<P: Param>(
+    ui: &mut Ui,
+    pu: &mut ParamUi,
+    param: &P,
+    size: Vec2,
+    hint: &str,
+) -> Response {
     let (rect, response) = allocate(ui, param, size);
     let feel = Feel::Rotary {
         range_points: 2000.0,
@@ -230,7 +238,7 @@ pub fn number<P: Param>(ui: &mut Ui, pu: &mut ParamUi, param: &P, size: Vec2) ->
             },
         );
     }
-    response.on_hover_text(format!("{}\n{HELP}", param.name()))
+    response.on_hover_text(format!("{}: {hint}\n{HELP}", param.name()))
 }
 
 const HELP: &str = "Drag (SHIFT: fine), double-click: default, wheel: fine steps";
@@ -323,13 +331,16 @@ pub fn knob<P: Param>(
             colors::DIM,
         );
         let value_color = if enabled { colors::TEXT } else { colors::DIM };
-        let value = fit_text(
-            painter,
-            &param.to_string(),
-            text_w,
-            small + 1.5,
-            value_color,
-        );
+        // One size for every value of this knob (the size its widest values fit in), so
+        // a long value never reads smaller than a short one.
+        let widest: Vec<String> = [0.0, 0.25, 0.5, 0.75, 1.0]
+            .iter()
+            .map(|&x| param.normalized_value_to_string(x, true))
+            .chain(std::iter::once(param.to_string()))
+            .collect();
+        let size = fit_size(painter, &widest, text_w, small + 1.5);
+        let value =
+            painter.layout_no_wrap(param.to_string(), FontId::proportional(size), value_color);
         painter.galley(pos2(text_x, center.y + 1.0), value, value_color);
     }
     response.on_hover_text(format!("{}\n{HELP}", param.name()))
@@ -442,6 +453,22 @@ pub fn fader<P: Param>(
     response.on_hover_text(format!("{}: {}\n{HELP}", param.name(), param))
 }
 
+/// Where `db` sits on the meters' scale, 0..1 (for meters drawn elsewhere).
+pub fn meter_fraction_of(db: f32) -> f32 {
+    meter_fraction(db)
+}
+
+/// A meter mark's label: "-12", "+6", "0".
+pub fn meter_mark_label(db: f32) -> String {
+    if db > 0.0 {
+        format!("+{db:.0}")
+    } else if db < 0.0 {
+        format!("-{:.0}", -db)
+    } else {
+        "0".to_string()
+    }
+}
+
 /// A level meter in `rect`: RMS as the solid bar, the peak as a lighter bar over it, the held
 /// peak as a line (red over 0 dBFS), dB marks on the `marks_left` or right side.
 pub fn meter(ui: &Ui, rect: Rect, m: &MeterBallistics, marks_left: bool) {
@@ -492,23 +519,25 @@ pub fn meter(ui: &Ui, rect: Rect, m: &MeterBallistics, marks_left: bool) {
             (
                 bar.left() - 4.0,
                 bar.left(),
-                bar.left() - 5.0,
+                bar.left() - 3.0,
                 Align2::RIGHT_CENTER,
             )
         } else {
             (
                 bar.right(),
                 bar.right() + 4.0,
-                bar.right() + 5.0,
+                bar.right() + 3.0,
                 Align2::LEFT_CENTER,
             )
         };
-        painter.line_segment([pos2(x0, my), pos2(x1, my)], Stroke::new(1.0, colors::DIM));
-        let text = if db > 0.0 {
-            format!("+{db:.0}")
-        } else {
-            format!("{db:.0}")
-        };
+        // The tick runs across the meter (faint), not into the label: a tick outside read
+        // as a minus sign ("-+6", "--12") and as the fader's scale.
+        let _ = (x0, x1);
+        painter.line_segment(
+            [pos2(bar.left() + 1.0, my), pos2(bar.right() - 1.0, my)],
+            Stroke::new(1.0, Color32::from_gray(0x40)),
+        );
+        let text = meter_mark_label(db);
         painter.text(
             pos2(tx, my),
             align,
@@ -572,6 +601,26 @@ pub fn segmented<E: Enum + PartialEq + Copy + 'static>(
 }
 
 /// `text` laid out in one line at `size` points, smaller (down to 10) until it fits `max_width`.
+/// The largest size up to `size` (not under 10 points) at which every one of `texts`
+/// fits in `max_width`.
+pub fn fit_size(painter: &egui::Painter, texts: &[String], max_width: f32, size: f32) -> f32 {
+    let mut size = size;
+    while size > 10.0 {
+        let fits = texts.iter().all(|t| {
+            painter
+                .layout_no_wrap(t.clone(), FontId::proportional(size), Color32::WHITE)
+                .size()
+                .x
+                <= max_width
+        });
+        if fits {
+            break;
+        }
+        size = (size - 0.5).max(10.0);
+    }
+    size
+}
+
 pub fn fit_text(
     painter: &egui::Painter,
     text: &str,
@@ -623,11 +672,22 @@ pub fn toggle(
     pu: &mut ParamUi,
     param: &nice_plug::prelude::BoolParam,
     text: &str,
+    hint: &str,
 ) -> Response {
     let on = param.unmodulated_plain_value();
-    let r = ui
-        .selectable_label(on, text)
-        .on_hover_text(param.name().to_string());
+    // A framed button in both states (off must not read as plain text), lit when on.
+    let label = egui::RichText::new(text).color(if on { Color32::BLACK } else { colors::TEXT });
+    let button = egui::Button::new(label)
+        .fill(if on { colors::GO } else { colors::BODY })
+        .stroke(Stroke::new(
+            1.0,
+            if on { colors::GO } else { colors::TRACK },
+        ));
+    let r = ui.add(button).on_hover_text(format!(
+        "{}: {} ({hint})",
+        param.name(),
+        if on { "on" } else { "off" }
+    ));
     if r.clicked() {
         pu.set_once(param, !on);
     }
