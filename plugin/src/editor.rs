@@ -28,6 +28,8 @@
 mod library_panel;
 mod logic;
 #[cfg(test)]
+mod raster;
+#[cfg(test)]
 mod tests;
 mod widgets;
 
@@ -54,7 +56,7 @@ use logic::{Activity, GestureBook, MeterBallistics, TransitionView};
 use widgets::{colors, ParamUi};
 
 /// Editor size when first opened, logical points.
-pub const DEFAULT_SIZE: (f32, f32) = (980.0, 680.0);
+pub const DEFAULT_SIZE: (f32, f32) = (980.0, 720.0);
 /// Smallest size the host may resize the editor to.
 pub const MIN_SIZE: (f32, f32) = (760.0, 600.0);
 /// Repaint interval while audio runs or a meter is still falling (30 fps).
@@ -247,7 +249,7 @@ impl EditorApp {
                 let top = Rect::from_min_size(full.min, vec2(full.width(), top_h));
                 let body_all = Rect::from_min_max(full.min + vec2(0.0, top_h + gap), full.max);
                 // Decks and transition above, the library below (as on a DJ's screen).
-                let decks_h = (body_all.height() * 0.6).clamp(330.0, 520.0);
+                let decks_h = (body_all.height() * 0.56).clamp(380.0, 500.0);
                 let body = Rect::from_min_size(body_all.min, vec2(body_all.width(), decks_h));
                 let lib_rect =
                     Rect::from_min_max(body.left_bottom() + vec2(0.0, gap), body_all.max);

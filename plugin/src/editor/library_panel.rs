@@ -163,7 +163,7 @@ pub fn show(ui: &mut Ui, params: &AiDjParams, shared: &Shared, state: &mut Libra
     );
     let rows = lib.list();
     let selected = lib.selected.load(Ordering::Relaxed);
-    let details_h = 3.2 * text + 40.0;
+    let details_h = 3.0 * text + 26.0;
     let list_h = (ui.available_height() - details_h).max(3.0 * text);
     ScrollArea::vertical()
         .id_salt("aidj-library-list")
@@ -219,7 +219,7 @@ pub fn show(ui: &mut Ui, params: &AiDjParams, shared: &Shared, state: &mut Libra
 
 /// One list row: label, BPM and key coloured by how they fit, score.
 fn row_ui(ui: &mut Ui, r: &Row, selected: bool, text: f32) -> egui::Response {
-    let h = text + 8.0;
+    let h = text + 6.0;
     let (rect, resp) = ui.allocate_exact_size(vec2(ui.available_width(), h), egui::Sense::click());
     let p = ui.painter();
     if selected {

@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use egui::{pos2, vec2, Event, Modifiers, PointerButton, Pos2, RawInput, Rect, Shape, Ui};
+use egui::{pos2, vec2, Color32, Event, Modifiers, PointerButton, Pos2, RawInput, Rect, Shape, Ui};
 use nice_plug::context::gui::{GuiContext, GuiContextInner};
 use nice_plug::context::PluginApi;
 use nice_plug::prelude::{Param, ParamPtr, PluginState};
@@ -567,4 +567,153 @@ fn a_running_transition_shows_what_it_applies_and_the_output_level() {
         find_text(&shapes, line).is_some(),
         "the applied values are not drawn"
     );
+}
+
+/// The editor as a DJ sees it mid-set: both decks read, a transition running, the library
+/// open with suggestions for deck A and a track loaded on deck B.
+fn mid_set_state(shared: &Shared) -> Vec<String> {
+    use aidj_analysis::live::LiveSnapshot;
+    use std::sync::atomic::Ordering::Relaxed;
+    shared.set_status(crate::shared::AnalysisStatus::Running, None);
+    let a = LiveSnapshot {
+        t: 95.0,
+        track_secs: 95.0,
+        track: 1,
+        bpm: Some(124.0),
+        bpm_confidence: Some(0.92),
+        beat_phase: Some(0.1),
+        beat_in_bar: Some(0),
+        key: Some("A minor".into()),
+        camelot: Some("8A".into()),
+        key_confidence: Some(0.81),
+        lufs_short: Some(-8.7),
+        lufs_integrated: Some(-9.4),
+        energy: Some(0.72),
+        ..LiveSnapshot::default()
+    };
+    let b = LiveSnapshot {
+        t: 40.0,
+        track_secs: 40.0,
+        track: 1,
+        bpm: Some(125.0),
+        bpm_confidence: Some(0.85),
+        beat_in_bar: Some(2),
+        key: Some("E minor".into()),
+        camelot: Some("9A".into()),
+        key_confidence: Some(0.7),
+        lufs_short: Some(-10.2),
+        energy: Some(0.66),
+        ..LiveSnapshot::default()
+    };
+    shared.publish_live(0, a.clone());
+    shared.publish_live(1, b);
+    for (m, (peak, rms)) in shared.meters.iter().zip([(0.71, 0.3), (0.45, 0.16)]) {
+        m.peak.store(peak, Relaxed);
+        m.rms.store(rms, Relaxed);
+    }
+    shared.out_peak.store(0.8, Relaxed);
+    shared.set_phase(PhaseView::Running);
+    shared.progress.store(0.42, Relaxed);
+    let ap = &shared.applied;
+    ap.active.store(true, Relaxed);
+    ap.crossfader.store(-0.2, Relaxed);
+    ap.low_gain[1].store(0.0, Relaxed);
+    ap.filter[0].store(0.35, Relaxed);
+    shared.library.install(aidj_recommender::library::Opened {
+        model: model_of(&[
+            "Neon Tide",
+            "Glass Harbour",
+            "Tidal Echo",
+            "Amber Steps",
+            "Concrete Bloom",
+            "Copper Line",
+            "Solar Drift",
+            "Low Orbit",
+            "Night Runner",
+            "Quiet Signal",
+        ]),
+        analysed: 0,
+        reused: 10,
+        skipped: vec![],
+    });
+    let lib = &shared.library;
+    let mut settings = lib.settings();
+    settings.bpm_window_pct = 8.0;
+    lib.set_settings(settings);
+    lib.refresh(
+        0,
+        Some(&a),
+        Some(&aidj_analysis::report::Analysis::default()),
+    );
+    let rows = lib.list();
+    if let Some(r) = rows.get(2) {
+        lib.load(1, r.track, 1);
+    }
+    lib.refresh(
+        0,
+        Some(&a),
+        Some(&aidj_analysis::report::Analysis::default()),
+    );
+    lib.list().iter().map(|r| r.label.clone()).collect()
+}
+
+#[test]
+fn the_readme_screenshot_shows_a_live_set_and_can_be_remade() {
+    // `AIDJ_SCREENSHOT=docs/editor.png cargo test -p aidj-plugin --lib screenshot` remakes the
+    // README's picture; without it the same frame is rendered and checked.
+    let (mut rig, mut app, shared) = app_rig();
+    let labels = mid_set_state(&shared);
+    assert!(labels.len() >= 3, "{labels:?}");
+    let mut textures = super::raster::Textures::default();
+    let mut last = None;
+    for _ in 0..4 {
+        rig.time += 1.0 / 30.0;
+        let input = RawInput {
+            screen_rect: Some(SCREEN),
+            time: Some(rig.time),
+            ..Default::default()
+        };
+        let mut out = rig.ctx.run_ui(input, |ui| app.draw(ui));
+        textures.apply(&out.textures_delta);
+        out.textures_delta.clear();
+        if let Some(mut old) = last.replace(out) {
+            old.textures_delta.clear();
+        }
+    }
+    let out = last.expect("a frame");
+    let shapes: Vec<Shape> = out.shapes.iter().map(|c| c.shape.clone()).collect();
+    // What a DJ reads first: both decks' tempo and key, the suggestions, deck B's next.
+    for text in ["124.0", "8A", "125.0", "9A", labels[0].as_str()] {
+        assert!(find_text(&shapes, text).is_some(), "{text:?} not drawn");
+    }
+    let next = shared.library.next(1).expect("deck B's next track");
+    assert!(find_text(&shapes, &format!("NEXT  {}", next.label)).is_some());
+    let ppp = out.pixels_per_point;
+    let prims = rig.ctx.tessellate(out.shapes, ppp);
+    let (w, h) = (
+        (SCREEN.width() * ppp) as usize,
+        (SCREEN.height() * ppp) as usize,
+    );
+    let rgba = super::raster::render(&prims, &textures, ppp, w, h, colors::BG);
+    // Not a blank picture: the deck colours are in it.
+    let has = |c: Color32| {
+        rgba.chunks_exact(4).any(|p| {
+            (i32::from(p[0]) - i32::from(c.r())).abs() < 8
+                && (i32::from(p[1]) - i32::from(c.g())).abs() < 8
+                && (i32::from(p[2]) - i32::from(c.b())).abs() < 8
+        })
+    };
+    assert!(
+        has(colors::DECK_A) && has(colors::DECK_B),
+        "the render lacks the deck colours"
+    );
+    if let Some(path) = std::env::var_os("AIDJ_SCREENSHOT") {
+        let file = std::fs::File::create(&path).expect("screenshot file");
+        let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w as u32, h as u32);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.write_header()
+            .and_then(|mut wr| wr.write_image_data(&rgba))
+            .expect("png");
+    }
 }
