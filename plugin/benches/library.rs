@@ -18,7 +18,9 @@ use nice_plug::context::PluginApi;
 use nice_plug::prelude::{ParamPtr, PluginState};
 
 const TRACKS: usize = 10_000;
-const KEYS: [&str; 6] = ["A minor", "E minor", "C major", "G major", "D minor", "F major"];
+const KEYS: [&str; 6] = [
+    "A minor", "E minor", "C major", "G major", "D minor", "F major",
+];
 
 /// A host that applies what the editor sets.
 struct Host;
