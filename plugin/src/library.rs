@@ -68,6 +68,16 @@ pub struct Row {
     pub key_fit: Fit,
 }
 
+/// A library track's analysis and its best partners (the details the browse press opens).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Details {
+    pub row: Row,
+    /// "124.0 BPM · 8A (A minor) · energy 0.55 · 5:12".
+    pub summary: String,
+    /// The tracks the recommender pairs it with best.
+    pub partners: Vec<Row>,
+}
+
 /// The suggestion list and how it was made.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Suggestions {
@@ -211,6 +221,52 @@ impl Library {
     pub fn selected_row(&self) -> Option<Row> {
         let i = self.selected.load(Ordering::Relaxed);
         self.list.lock().ok().and_then(|l| l.get(i).cloned())
+    }
+
+    /// Model track `track`'s analysis and its five best partners, with the DJ's settings
+    /// (a query from that track: a fraction of a millisecond).
+    pub fn details_of(&self, track: usize) -> Option<Details> {
+        let model = self.model()?;
+        let t = model.tracks.get(track)?;
+        let mut parts = Vec::new();
+        parts.push(t.bpm.map_or("tempo ?".into(), |b| format!("{b:.1} BPM")));
+        parts.push(match (&t.camelot, &t.key) {
+            (Some(c), Some(k)) => format!("{c} ({k})"),
+            _ => "key ?".into(),
+        });
+        if let Some(e) = t.energy {
+            parts.push(format!("energy {e:.2}"));
+        }
+        if let Some(d) = t.duration.filter(|d| d.is_finite() && *d > 0.0) {
+            parts.push(format!("{}:{:02}", (d / 60.0) as u64, (d % 60.0) as u64));
+        }
+        let settings = self.settings();
+        let opts = QueryOptions {
+            count: 5,
+            bpm_window_pct: settings.bpm_window_pct,
+            keylock: settings.keylock,
+            energy: settings.energy,
+            min_duration_secs: settings.min_duration_secs,
+            max_duration_secs: settings.max_duration_secs,
+            ..QueryOptions::default()
+        };
+        let partners = model
+            .recommend(Seed::Track(track), &opts)
+            .map(|list| {
+                list.iter()
+                    .map(|sg| {
+                        let mut r = row(&model, sg.track, Some(sg.score));
+                        r.reasons = sg.reasons.text();
+                        r
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(Details {
+            row: row(&model, track, None),
+            summary: parts.join(" \u{b7} "),
+            partners,
+        })
     }
 
     /// Deck `deck`'s next track.

@@ -16,6 +16,8 @@ pub struct LibraryUi {
     /// The path being typed (filled from the session on the first frame).
     pub path: Option<String>,
     pub search: String,
+    /// The details shown, for the track and library generation they were made for.
+    details: Option<(usize, u64, crate::library::Details)>,
 }
 
 /// The colour of a fit in the list: green good, amber fair, red poor.
@@ -204,9 +206,50 @@ pub fn show(ui: &mut Ui, params: &AiDjParams, shared: &Shared, state: &mut Libra
                 {
                     ui.ctx().copy_text(r.path.clone());
                 }
+                let open = lib.details.load(Ordering::Relaxed);
+                if ui
+                    .selectable_label(open, "Details")
+                    .on_hover_text(
+                        "The track's analysis and its best partners (FLX4: press the browse knob)",
+                    )
+                    .clicked()
+                {
+                    lib.details.store(!open, Ordering::Relaxed);
+                }
             });
         });
-        if !r.reasons.is_empty() {
+        if lib.details.load(Ordering::Relaxed) {
+            // The track's analysis and its best partners (the FLX4's browse press, or the
+            // Details button).
+            let generation = lib.generation.load(Ordering::Relaxed);
+            let stale = state
+                .details
+                .as_ref()
+                .is_none_or(|(t, g, _)| *t != r.track || *g != generation);
+            if stale {
+                state.details = lib.details_of(r.track).map(|d| (r.track, generation, d));
+            }
+            if let Some((_, _, d)) = &state.details {
+                ui.label(
+                    RichText::new(&d.summary)
+                        .size(text * 0.8)
+                        .color(colors::TEXT),
+                );
+                let names: Vec<String> = d
+                    .partners
+                    .iter()
+                    .map(|p| format!("{} ({})", p.label, p.camelot.as_deref().unwrap_or("?")))
+                    .collect();
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("Best partners: {}", names.join(", ")))
+                            .size(text * 0.8)
+                            .color(colors::DIM),
+                    )
+                    .truncate(),
+                );
+            }
+        } else if !r.reasons.is_empty() {
             ui.label(
                 RichText::new(&r.reasons)
                     .size(text * 0.8)

@@ -538,6 +538,29 @@ fn the_library_panel_searches_selects_and_loads() {
     // Select the row, LOAD it on deck B: shown as deck B's next track.
     let shapes = click_text(&mut rig, &mut app, &shapes, "Artist 1 - Beta Night");
     assert_eq!(shared.library.selected.load(Relaxed), 0);
+    // Its analysis and best partners.
+    let shapes = click_text(&mut rig, &mut app, &shapes, "Details");
+    assert!(
+        find_text(
+            &shapes,
+            "125.0 BPM \u{b7} 8A (A minor) \u{b7} energy 0.50 \u{b7} 5:00"
+        )
+        .is_some(),
+        "no details drawn"
+    );
+    assert!(
+        find_text(
+            &shapes,
+            "Best partners: Artist 0 - Alpha Dawn (8A), Artist 2 - Gamma Ray (8A)"
+        )
+        .is_some()
+            || find_text(
+                &shapes,
+                "Best partners: Artist 2 - Gamma Ray (8A), Artist 0 - Alpha Dawn (8A)"
+            )
+            .is_some(),
+        "no partners drawn"
+    );
     let _ = click_text(&mut rig, &mut app, &shapes, "LOAD B");
     let next = shared.library.next(1).expect("deck B's next track");
     assert_eq!(next.label, "Artist 1 - Beta Night");
