@@ -21,7 +21,10 @@
 //!      strongly *negative* at the beat period when kicks and snares (or claps) alternate
 //!      beat by beat (backbeat), and positive at twice the beat. This is what tells
 //!      hip-hop at 85 with 16th hats from 170, and drum-and-bass at 174 from 87;
-//!    - the backbeat cue (snare every second beat, not every beat).
+//!    - the backbeat cue (snare every second beat, not every beat);
+//!    - the level's own periodicity (weakly): a level that is not a pulse of the piece
+//!      does not win on the prior alone (a 64 BPM piece read at 128, where there is no
+//!      periodicity at all).
 //!
 //!    The drum cues count in proportion to the level's own periodicity, so they never
 //!    promote a level that is not a pulse of the piece.
@@ -42,6 +45,9 @@ const FAMILY_MAX_BPM: f64 = 200.0;
 const ONSETS_PER_BEAT: f64 = 2.4;
 /// Weight of the onsets-per-beat cue (a log-normal of σ = 1 octave).
 const W_DENSITY: f64 = 0.3;
+/// Weight of the level's own periodicity: a level that is hardly a pulse of the piece
+/// (its autocorrelation near 0) must not win on the prior alone over an octave that is.
+const W_PULSE: f64 = 0.6;
 /// Weight of the kick/snare alternation cue.
 const W_ALTERNATION: f64 = 1.0;
 /// Weight of the backbeat cue (snare every second beat).
@@ -49,7 +55,7 @@ const W_BACKBEAT: f64 = 1.0;
 /// Temperature of the soft-max that turns level scores into a confidence.
 const CONFIDENCE_TEMPERATURE: f64 = 0.2;
 /// Soft-max share at or below which the confidence is 0 (see `estimate`).
-const CONFIDENCE_FLOOR: f64 = 0.6;
+const CONFIDENCE_FLOOR: f64 = 0.7;
 /// Range over which metrical levels are compared before folding into the user's range.
 const SEARCH_MIN_BPM: f64 = 30.0;
 const SEARCH_MAX_BPM: f64 = 300.0;
@@ -177,8 +183,10 @@ impl Periodicity<'_> {
             0.0
         };
         let support = periodicity.max(0.0).min(comb);
-        let octave =
-            prior + W_DENSITY * density + support * (W_ALTERNATION * alt + W_BACKBEAT * backbeat);
+        let octave = prior
+            + W_DENSITY * density
+            + W_PULSE * periodicity.max(0.0)
+            + support * (W_ALTERNATION * alt + W_BACKBEAT * backbeat);
         Some(Level {
             bpm,
             lag,
