@@ -524,11 +524,13 @@ fn live_readout(
 ) {
     let snap = shared.corrected_snapshot(deck);
     let r = logic::readout(snap.as_ref(), shared.analysis_status());
+    // Readable from a DJ booth: the read-out grows with the deck column.
+    let big = (ui.available_width() / 9.0).clamp(24.0, 40.0);
     ui.horizontal(|ui| {
-        ui.label(RichText::new(&r.bpm).size(24.0).strong().monospace());
+        ui.label(RichText::new(&r.bpm).size(big).strong().monospace());
         ui.label(RichText::new("BPM").small().color(colors::DIM));
         ui.add_space(8.0);
-        ui.label(RichText::new(&r.key).size(24.0).strong().color(accent));
+        ui.label(RichText::new(&r.key).size(big).strong().color(accent));
     });
     ui.horizontal(|ui| {
         // Four boxes, the current beat of the bar lit (beat 1 larger).
