@@ -41,6 +41,10 @@ use flx4::{Button, Flx4Decoder, Flx4Event, Knob};
 use params::{AiDjParams, ClockSource, DirectionParam, TransitionMode};
 use shared::{LiveGrid, PhaseView, Shared};
 
+/// More MIDI CCs than this in one block are a host's parameter sweep (see `process`), not a
+/// controller: a DJ turning knobs sends a few dozen per block at most.
+const HOST_SWEEP_CCS: usize = 256;
+
 /// Largest chunk `process` hands the mixer at once; longer host blocks are split. Also the
 /// scratch size when the host gives no maximum block size.
 const MAX_CHUNK: usize = 8192;
@@ -654,9 +658,21 @@ impl Plugin for AiDj {
             }
         }
         let flx4_on = params.flx4.value();
+        // A host restoring a session sets every VST3 MIDI-CC proxy parameter at once, which
+        // arrives as thousands of CCs in one block (values from the saved state, e.g. 64 on
+        // the deck 1 fader). No controller sends that many: such a block's CCs are a
+        // parameter sweep, not the FLX4, and are undone at its end.
+        let overrides_before = engine.overrides;
+        let mut ccs = 0usize;
+        let mut sweep = false;
         let mut pos = 0usize;
         while let Some(event) = context.next_event() {
+            if matches!(event, NoteEvent::MidiCC { .. }) {
+                ccs += 1;
+                sweep |= ccs > HOST_SWEEP_CCS;
+            }
             let decoded = match event {
+                NoteEvent::MidiCC { .. } if sweep => None,
                 NoteEvent::MidiCC {
                     channel, cc, value, ..
                 } if flx4_on => engine.decoder.control_change(
@@ -686,6 +702,11 @@ impl Plugin for AiDj {
         }
         if pos < frames {
             engine.render(params, &clock, out, side, pos..frames);
+        }
+        if sweep {
+            engine.overrides = overrides_before;
+            engine.decoder.reset();
+            shared.take_midi_values(|_, _| {});
         }
 
         let out_peak = out

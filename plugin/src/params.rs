@@ -405,7 +405,9 @@ impl Default for AiDjParams {
                     .ok()
             })),
             bypass: BoolParam::new("Bypass", false).make_bypass(),
-            flx4: BoolParam::new("FLX4 MIDI", true).non_automatable(),
+            // Automatable only so that hosts list it (Ardour drops parameters that are
+            // neither automatable nor read-only).
+            flx4: BoolParam::new("FLX4 MIDI", true),
             on_air: Arc::new(AtomicU8::new(0)),
             ui_scale: Arc::new(AtomicF32::new(1.0)),
             library: std::sync::RwLock::new(String::new()),

@@ -425,3 +425,45 @@ fn flx4_eq_kill_and_pad_transition() {
         "deck B after the cut"
     );
 }
+
+#[test]
+fn a_hosts_midi_cc_parameter_sweep_is_not_the_flx4() {
+    // Ardour restoring a session sets every VST3 MIDI-CC proxy (16 channels x 128 CCs),
+    // here all to 64: the deck 1 fader's CC among them must not pull deck A down.
+    let n = 4096;
+    let (a, b) = decks(n, RATE);
+    let sweep: Vec<PluginNoteEvent<aidj_plugin::AiDj>> = (0..16u8)
+        .flat_map(|ch| (0..128u8).map(move |c| cc(0, ch, c, 64)))
+        .collect();
+    let mut swept = Host::new(RATE, 1024);
+    let mut plain = Host::new(RATE, 1024);
+    let run = |host: &mut Host, events: &[PluginNoteEvent<aidj_plugin::AiDj>]| {
+        let mut out = [vec![0.0f32; n], vec![0.0f32; n]];
+        for (k, start) in (0..n).step_by(1024).enumerate() {
+            let end = (start + 1024).min(n);
+            let [ol, or] = &mut out;
+            host.block(
+                [&a[0][start..end], &a[1][start..end]],
+                [&b[0][start..end], &b[1][start..end]],
+                [&mut ol[start..end], &mut or[start..end]],
+                if k == 0 { events } else { &[] },
+            );
+        }
+        out
+    };
+    let with = run(&mut swept, &sweep);
+    let without = run(&mut plain, &[]);
+    // After the sweep's block, the same mix as with no MIDI at all.
+    assert!(
+        max_diff(&with, &without, 2048..n) < 1e-6,
+        "the sweep moved the mix"
+    );
+    assert_eq!(swept.params.deck_a.fader.value(), 1.0);
+    // A controller's few CCs in a block still move it (deck 1 fader, 14-bit, to 0).
+    let mut moved = Host::new(RATE, 1024);
+    let out = run(&mut moved, &[cc(0, 0, 0x13, 0), cc(0, 0, 0x33, 0)]);
+    assert!(
+        max_diff(&out, &without, 2048..n) > 0.01,
+        "the FLX4 fader did nothing"
+    );
+}
