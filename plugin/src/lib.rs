@@ -102,6 +102,14 @@ impl Default for AiDj {
     }
 }
 
+impl Drop for AiDj {
+    fn drop(&mut self) {
+        // A library folder still being analysed stops at the next file (its thread holds
+        // only the library, not the plugin).
+        self.shared.library.cancel();
+    }
+}
+
 impl AiDj {
     /// The shared view (for the editor and tests).
     pub fn shared(&self) -> Arc<Shared> {

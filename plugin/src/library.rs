@@ -343,6 +343,16 @@ impl Library {
             .store(sel.min(n.saturating_sub(1)), Ordering::Relaxed);
     }
 
+    /// Stops a folder being opened (between files): the plugin is going away.
+    pub fn cancel(&self) {
+        self.opening.fetch_add(1, Ordering::AcqRel);
+        if let Ok(c) = self.cancel.lock() {
+            if let Some(flag) = c.as_ref() {
+                flag.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
     /// What was last asked to open.
     pub fn source(&self) -> Option<PathBuf> {
         self.source.lock().ok().and_then(|s| s.clone())

@@ -168,3 +168,24 @@ fn suggestions_follow_the_deck_on_air_and_the_flx4_loads_them() {
     lib.load(0, list[1].track, 1);
     assert!(lib.next(1).is_none() && lib.next(0).is_some());
 }
+
+#[test]
+fn unloading_the_plugin_stops_a_folder_being_analysed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for i in 0..8 {
+        write(dir.path(), &spec(&format!("T{i}"), 120.0 + f64::from(i), 9));
+    }
+    let host = Host::new(RATE, 512);
+    let lib = host.plugin.shared().library.clone();
+    lib.open(dir.path().to_path_buf());
+    drop(host);
+    // The loader lets go of the library at the next file, without finishing the folder.
+    wait("the loader to stop", || {
+        std::sync::Arc::strong_count(&lib) == 1
+    });
+    assert!(
+        !matches!(lib.state(), LibraryState::Ready { .. }),
+        "{:?}",
+        lib.state()
+    );
+}
