@@ -482,9 +482,10 @@ fn model_of(titles: &[&str]) -> aidj_recommender::Model {
         let report = serde_json::json!({
             "metadata": {"title": t, "artist": format!("Artist {i}"), "path": format!("/music/{t}.flac"), "duration": 300.0},
             "analysis": {
-                "rhythm": {"tempo_bpm_global": 124.0 + i as f64},
+                "rhythm": {"tempo_bpm_global": 124.0 + i as f64,
+                           "danceability_score": 0.5 + 0.04 * ((i * 7 % 10) as f64)},
                 "tonal": {"key": "A minor", "spectral_centroid": {"mean": 1000.0 + 100.0 * i as f64}},
-                "mood": {"energy": 0.5}
+                "mood": {"energy": 0.5, "valence": 0.3 + 0.05 * ((i * 3 % 10) as f64)}
             }
         });
         let f = aidj_recommender::TrackFeatures::from_report_value(&report).expect("features");
@@ -663,20 +664,18 @@ fn mid_set_state(shared: &Shared) -> Vec<String> {
     let mut settings = lib.settings();
     settings.bpm_window_pct = 8.0;
     lib.set_settings(settings);
-    lib.refresh(
-        0,
-        Some(&a),
-        Some(&aidj_analysis::report::Analysis::default()),
-    );
+    // Deck A's window: as the recommender's feature vector sees it.
+    let mut features = aidj_analysis::report::Analysis::default();
+    features.mood.energy = Some(0.6);
+    features.mood.valence = Some(0.45);
+    features.tonal.spectral_centroid.mean = Some(1500.0);
+    features.rhythm.danceability_score = Some(0.7);
+    lib.refresh(0, Some(&a), Some(&features));
     let rows = lib.list();
     if let Some(r) = rows.get(2) {
         lib.load(1, r.track, 1);
     }
-    lib.refresh(
-        0,
-        Some(&a),
-        Some(&aidj_analysis::report::Analysis::default()),
-    );
+    lib.refresh(0, Some(&a), Some(&features));
     lib.list().iter().map(|r| r.label.clone()).collect()
 }
 
