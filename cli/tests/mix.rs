@@ -60,7 +60,7 @@ fn two_tracks_a_set_and_the_defaults_file() {
     std::fs::write(&config, "preset = \"Bass swap\"\nbars = 8\n").expect("config");
     let a = track(d, "one", 124.0, 32);
     let b = track(d, "two", 126.0, 32);
-    let c = track(d, "three", 128.0, 32);
+    track(d, "three", 128.0, 32); // the set's third track
     let out = d.join("mix.wav");
     let o = aidj(
         &config,
@@ -117,7 +117,6 @@ fn two_tracks_a_set_and_the_defaults_file() {
         cue.contains("TRACK 03 AUDIO") && cue.contains("TITLE \"three\""),
         "{cue}"
     );
-    let _ = c;
 }
 
 #[test]

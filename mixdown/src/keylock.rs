@@ -5,7 +5,9 @@
 //! (its input and output latencies allowed for), and joins the unstretched audio on
 //! either side with a short crossfade.
 
-use crate::error::{Error, Result};
+#[cfg(not(feature = "keylock"))]
+use crate::error::Error;
+use crate::error::Result;
 use crate::layout::Layout;
 use crate::track::Track;
 
@@ -50,7 +52,6 @@ impl Stretched {
         }
         #[cfg(feature = "keylock")]
         {
-            let _ = Error::NoKeylock;
             Ok(Stretched {
                 on,
                 join: None,

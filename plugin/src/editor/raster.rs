@@ -29,23 +29,18 @@ impl Textures {
     }
 
     fn apply_one(&mut self, id: TextureId, delta: &ImageDelta) {
-        let ImageDelta { image, pos, .. } = delta;
-        let id = &id;
-        {
-            let ImageData::Color(img) = image;
-            let [w, h] = img.size;
-            match pos {
-                None => {
-                    self.images.insert(*id, (w, h, img.pixels.clone()));
-                }
-                Some([x0, y0]) => {
-                    if let Some((tw, _, px)) = self.images.get_mut(id) {
-                        for y in 0..h {
-                            for x in 0..w {
-                                let i = (y0 + y) * *tw + x0 + x;
-                                if let Some(p) = px.get_mut(i) {
-                                    *p = img.pixels[y * w + x];
-                                }
+        let ImageData::Color(img) = &delta.image;
+        let [w, h] = img.size;
+        match delta.pos {
+            None => {
+                self.images.insert(id, (w, h, img.pixels.clone()));
+            }
+            Some([x0, y0]) => {
+                if let Some((tw, _, px)) = self.images.get_mut(&id) {
+                    for y in 0..h {
+                        for x in 0..w {
+                            if let Some(p) = px.get_mut((y0 + y) * *tw + x0 + x) {
+                                *p = img.pixels[y * w + x];
                             }
                         }
                     }

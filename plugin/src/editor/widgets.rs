@@ -515,24 +515,13 @@ pub fn meter(ui: &Ui, rect: Rect, m: &MeterBallistics, marks_left: bool) {
     }
     for db in METER_MARKS_DB {
         let my = y(meter_fraction(db));
-        let (x0, x1, tx, align) = if marks_left {
-            (
-                bar.left() - 4.0,
-                bar.left(),
-                bar.left() - 3.0,
-                Align2::RIGHT_CENTER,
-            )
+        let (tx, align) = if marks_left {
+            (bar.left() - 3.0, Align2::RIGHT_CENTER)
         } else {
-            (
-                bar.right(),
-                bar.right() + 4.0,
-                bar.right() + 3.0,
-                Align2::LEFT_CENTER,
-            )
+            (bar.right() + 3.0, Align2::LEFT_CENTER)
         };
         // The tick runs across the meter (faint), not into the label: a tick outside read
         // as a minus sign ("-+6", "--12") and as the fader's scale.
-        let _ = (x0, x1);
         painter.line_segment(
             [pos2(bar.left() + 1.0, my), pos2(bar.right() - 1.0, my)],
             Stroke::new(1.0, Color32::from_gray(0x40)),
