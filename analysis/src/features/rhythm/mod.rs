@@ -302,10 +302,10 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
         return out;
     };
     out.tempo_bpm_global = Some(est.bpm);
-    // Sure only when the full band alone reads the same tempo, and as sure as the less
-    // sure of the two (agreement between onset features, as Zapata et al. use for their
-    // confidence): a piece whose kick and bass move at half the tempo its other parts
-    // mark can be read either way, and the band mean alone was confident on it.
+    // Sure only when the full band alone (its own family too) reads the same tempo, and
+    // as sure as the less sure of the two: agreement between onset features, which Zapata
+    // et al. take for their confidence. A piece whose riff repeats at 2:3 of the beat its
+    // drums mark can be heard either way.
     let full_only = tempo::Periodicity {
         family: &acf_full,
         ..per

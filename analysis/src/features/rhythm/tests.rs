@@ -130,3 +130,55 @@ fn report_round_trips_through_json() {
     let empty: Rhythm = serde_json::from_str("{}").expect("defaults");
     assert_eq!(empty, Rhythm::default());
 }
+
+/// Drums marking the beat at `bpm` (kick on every beat, snare on 2 and 4, 8th hats) under
+/// a louder figure that repeats every 1.5 beats (a dotted-quarter riff), as a full-band
+/// onset function hears it.
+fn dotted_riff_acc(bpm: f64, secs: f64) -> OnsetAccumulator {
+    let mut acc = empty_acc();
+    let n = (secs * FR) as usize;
+    let (mut low, mut mid, mut high, mut riff) = (
+        vec![0.0f32; n],
+        vec![0.0f32; n],
+        vec![0.0f32; n],
+        vec![0.0f32; n],
+    );
+    let p = 60.0 * FR / bpm;
+    let mut k = 0;
+    while 5.3 + (k + 1) as f64 * p < n as f64 {
+        let t = 5.3 + k as f64 * p;
+        put(&mut low, t, 1.0);
+        if k % 2 == 1 {
+            put(&mut mid, t, 1.0);
+        }
+        put(&mut high, t, 0.5);
+        put(&mut high, t + p / 2.0, 0.5);
+        if k % 3 == 0 {
+            put(&mut riff, t, 4.0);
+            put(&mut riff, t + 1.5 * p, 4.0);
+        }
+        k += 1;
+    }
+    for i in 0..n {
+        acc.onset.push(riff[i] + 0.3 * (low[i] + mid[i] + high[i]));
+        acc.onset_low.push(low[i]);
+        acc.onset_mid.push(mid[i]);
+        acc.onset_high.push(high[i]);
+        acc.band_db.push([-20.0; onset::ENERGY_BANDS]);
+    }
+    acc
+}
+
+#[test]
+fn drums_on_the_beat_outvote_a_dotted_riff_for_the_metrical_family() {
+    // The full band alone repeats every 1.5 beats (2/3 of the tempo); the kick, snare and
+    // hats say the beat. The tempo is the beat's, and with the two readings apart the
+    // confidence is low.
+    for bpm in [128.0, 134.0] {
+        let r = analyze(&dotted_riff_acc(bpm, 90.0), &RhythmConfig::default());
+        let t = r.tempo_bpm_global.expect("tempo");
+        assert!((t / bpm - 1.0).abs() < 0.01, "{bpm}: got {t}");
+        let c = r.tempo_confidence.expect("confidence");
+        assert!(c < 0.5, "{bpm}: confidence {c}");
+    }
+}
