@@ -87,5 +87,8 @@ tail -n +2 work/selected.tsv | while IFS=$'\t' read -r file key src margin pkg n
 done
 rm -f work/tmp_render.wav work/tmp.mid
 
+echo "== tempo truth (MIDI tempo maps)"
+$PY "$HERE/tempo.py" .
+
 echo "== summary"
 $PY "$HERE/summary.py" truth.tsv work/candidates.tsv | tee work/summary.txt

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Analyses the key set (built by build.sh) with the release aidj and scores the keys.
+# Analyses the key set (built by build.sh) with the release aidj and scores the keys, then
+# the tempo against the MIDI tempo maps (tempo_truth.tsv, with ../shared/devset/score.py).
 #   scripts/keyset/score.sh [OUTDIR]      (default target/keyset)
+# Environment: AIDJ_DEVSET_SRC (default ../shared/devset beside the repo: score.py).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/../../target/keyset}
@@ -10,3 +12,8 @@ cargo build --release -q -p aidj-cli
 ./target/release/aidj analyze --batch-folder "$OUT/audio" --batch-out "$OUT/reports" \
   --overwrite --max-points 16 --quiet | tail -n 1
 python3 "$HERE/score.py" "$OUT/truth.tsv" "$OUT/reports"
+src=${AIDJ_DEVSET_SRC:-$PWD/../shared/devset}
+if [ -f "$OUT/tempo_truth.tsv" ] && [ -f "$src/score.py" ]; then
+  echo "== tempo (MIDI tempo maps; trusted rows have set_tempo and time_signature events)"
+  python3 "$src/score.py" "$OUT/tempo_truth.tsv" "$OUT/reports" --quiet
+fi

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Tempo truth for the key set's renders, from their MIDI tempo maps.
+
+    tempo.py OUT_DIR        (after build.sh: reads work/selected.tsv and truth.tsv)
+
+Writes OUT_DIR/tempo_truth.tsv in the format of ../shared/devset/truth.tsv, so that the dev
+set's score.py scores it. For each rendered file:
+* bpm: the quarter-note tempo (set_tempo) that covers the most time between the first note
+  and the end of the rendered span, weighted by duration;
+* time_sig: the most common time_signature event;
+* bpm_trusted = 1 when that tempo covers at least 85 % of the span, the file has a
+  set_tempo event and a time_signature event. The Doom music lumps converted from MUS
+  (freedoom, freedm) carry neither: their tempo is the converter's tick rate, not a beat.
+
+The truth is the notated quarter note. In 6/8 or 12/8 the felt beat is the dotted quarter
+(2/3 of it), which A2 does not cover; such rows are kept but their note says so.
+"""
+import collections
+import csv
+import io
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import analyze  # noqa: E402  (its lenient mido patch and its loader)
+
+MIN_COVERAGE = 0.85
+
+
+def tempo_map(mf):
+    """(set_tempo events as (tick, µs per quarter), time signatures, first note tick)."""
+    tempos, sigs, first = [], [], None
+    for track in mf.tracks:
+        tick = 0
+        for m in track:
+            tick += m.time
+            if m.type == 'set_tempo':
+                tempos.append((tick, m.tempo))
+            elif m.type == 'time_signature':
+                sigs.append(f'{m.numerator}/{m.denominator}')
+            elif m.type == 'note_on' and m.velocity > 0 and (first is None or tick < first):
+                first = tick
+    tempos.sort()
+    return tempos, sigs, first or 0
+
+
+def seconds_at(tick, tempos, tpb):
+    secs, last, tempo = 0.0, 0, 500000
+    for t, v in tempos:
+        if t >= tick:
+            break
+        secs += (t - last) / tpb * tempo / 1e6
+        last, tempo = t, v
+    return secs + (tick - last) / tpb * tempo / 1e6
+
+
+def dominant(tempos, tpb, start, end):
+    """Seconds per BPM value between start and end (seconds)."""
+    share = collections.Counter()
+    secs, last, tempo = 0.0, 0, 500000
+    for t, v in tempos + [(float('inf'), None)]:
+        seg_end = secs + (t - last) / tpb * tempo / 1e6
+        a, b = max(secs, start), min(seg_end, end)
+        if b > a:
+            share[round(60e6 / tempo, 2)] += b - a
+        if v is None:
+            break
+        secs, last, tempo = seg_end, t, v
+    return share
+
+
+def main(argv):
+    if len(argv) != 1:
+        sys.exit(__doc__)
+    out = argv[0]
+    rendered = set()
+    with open(os.path.join(out, 'truth.tsv'), encoding='utf-8') as f:
+        for r in csv.DictReader(f, delimiter='\t'):
+            rendered.add(r['file'])
+    rows = []
+    with open(os.path.join(out, 'work', 'selected.tsv'), encoding='utf-8') as f:
+        for r in csv.DictReader(f, delimiter='\t'):
+            if r['file'] not in rendered:
+                continue
+            mf = analyze.mido.MidiFile(file=io.BytesIO(analyze.load(os.path.join(out, r['midi']))))
+            tempos, sigs, first = tempo_map(mf)
+            span = float(r['span'])
+            share = dominant(tempos, mf.ticks_per_beat, seconds_at(first, tempos, mf.ticks_per_beat), span)
+            total = sum(share.values())
+            if total <= 0:
+                continue
+            bpm, secs = share.most_common(1)[0]
+            sig = collections.Counter(sigs).most_common(1)[0][0] if sigs else ''
+            coverage = secs / total
+            trusted = int(coverage >= MIN_COVERAGE and bool(tempos) and bool(sig))
+            why = []
+            if not tempos:
+                why.append('no set_tempo (MIDI default 120)')
+            if not sig:
+                why.append('no time_signature (MUS conversion or unannotated)')
+            if sig.split('/')[0] in ('6', '9', '12') and sig.endswith('/8'):
+                why.append('compound metre: felt beat is the dotted quarter, 2/3 of bpm')
+            note = f"coverage {coverage:.2f}; {len(share)} tempi; time signatures {dict(collections.Counter(sigs))}"
+            if why:
+                note += '; ' + '; '.join(why)
+            rows.append((r['file'], f'{bpm:g}', str(trusted), '', sig, '', '0', 'midi-tempo-map',
+                         f'{span:.1f}', note))
+    with open(os.path.join(out, 'tempo_truth.tsv'), 'w', encoding='utf-8') as f:
+        f.write('file\tbpm\tbpm_trusted\tbeats_file\ttime_sig\tkey\tkey_trusted\ttruth_source'
+                '\tseconds\tnote\n')
+        for row in rows:
+            f.write('\t'.join(row) + '\n')
+    print(f'tempo_truth.tsv: {len(rows)} rows, {sum(r[2] == "1" for r in rows)} trusted')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
