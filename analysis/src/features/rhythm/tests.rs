@@ -20,7 +20,6 @@ fn put(x: &mut [f32], t: f64, v: f32) {
 /// An accumulator filled directly with onset functions: kick on beats 1 and 3 (low),
 /// snare on 2 and 4 (mid), 8th hats (high) at `bpm`, for `secs` seconds.
 fn synthetic_acc(bpm: f64, secs: f64) -> OnsetAccumulator {
-    let mut acc = empty_acc();
     let n = (secs * FR) as usize;
     let (mut low, mut mid, mut high) = (vec![0.0f32; n], vec![0.0f32; n], vec![0.0f32; n]);
     let p = 60.0 * FR / bpm;
@@ -39,13 +38,24 @@ fn synthetic_acc(bpm: f64, secs: f64) -> OnsetAccumulator {
         put(&mut high, t + p / 2.0, 1.0);
         k += 1;
     }
-    for i in 0..n {
-        acc.onset.push(low[i] + mid[i] + high[i]);
-        acc.onset_low.push(low[i]);
-        acc.onset_mid.push(mid[i]);
-        acc.onset_high.push(high[i]);
-        acc.band_db.push([-20.0; onset::ENERGY_BANDS]);
-    }
+    let full: Vec<f32> = (0..n).map(|i| low[i] + mid[i] + high[i]).collect();
+    filled(empty_acc(), &full, &low, &mid, &high)
+}
+
+/// `acc` with the given full-band and band onset functions (all the same length).
+fn filled(
+    mut acc: OnsetAccumulator,
+    full: &[f32],
+    low: &[f32],
+    mid: &[f32],
+    high: &[f32],
+) -> OnsetAccumulator {
+    acc.onset.extend_from_slice(full);
+    acc.onset_low.extend_from_slice(low);
+    acc.onset_mid.extend_from_slice(mid);
+    acc.onset_high.extend_from_slice(high);
+    acc.band_db
+        .extend(full.iter().map(|_| [-20.0; onset::ENERGY_BANDS]));
     acc
 }
 
@@ -135,7 +145,6 @@ fn report_round_trips_through_json() {
 /// a louder figure that repeats every 1.5 beats (a dotted-quarter riff), as a full-band
 /// onset function hears it.
 fn dotted_riff_acc(bpm: f64, secs: f64) -> OnsetAccumulator {
-    let mut acc = empty_acc();
     let n = (secs * FR) as usize;
     let (mut low, mut mid, mut high, mut riff) = (
         vec![0.0f32; n],
@@ -159,14 +168,10 @@ fn dotted_riff_acc(bpm: f64, secs: f64) -> OnsetAccumulator {
         }
         k += 1;
     }
-    for i in 0..n {
-        acc.onset.push(riff[i] + 0.3 * (low[i] + mid[i] + high[i]));
-        acc.onset_low.push(low[i]);
-        acc.onset_mid.push(mid[i]);
-        acc.onset_high.push(high[i]);
-        acc.band_db.push([-20.0; onset::ENERGY_BANDS]);
-    }
-    acc
+    let full: Vec<f32> = (0..n)
+        .map(|i| riff[i] + 0.3 * (low[i] + mid[i] + high[i]))
+        .collect();
+    filled(empty_acc(), &full, &low, &mid, &high)
 }
 
 #[test]
