@@ -51,7 +51,25 @@ fn each_deck_reads_its_own_tempo_and_key() {
     assert_eq!(shared.analysis_status(), AnalysisStatus::Running);
     let a = track("Thread A", 124.0, 9, true, Groove::FourOnTheFloor, 20.0);
     let b = track("Thread B", 92.0, 4, false, Groove::HipHop, 20.0);
-    host.run(&a, &b, 512, &[], |_, _| {});
+    // Two seconds at a time, each once the thread has caught up with the one before: a
+    // host plays in real time, and a 20 s burst at full speed overflows the 4 s rings
+    // whenever the thread is a little slow to start (a dropping ring is tested below).
+    let chunk = 2 * 44_100;
+    let part =
+        |x: &[Vec<f32>; 2], r: std::ops::Range<usize>| [x[0][r.clone()].to_vec(), x[1][r].to_vec()];
+    for start in (0..a[0].len()).step_by(chunk) {
+        let end = (start + chunk).min(a[0].len());
+        host.run(
+            &part(&a, start..end),
+            &part(&b, start..end),
+            512,
+            &[],
+            |_, _| {},
+        );
+        let caught_up = end as f64 / 44_100.0 - 1.5;
+        wait_for(&shared, 0, caught_up);
+        wait_for(&shared, 1, caught_up);
+    }
     let sa = wait_for(&shared, 0, 19.0);
     let sb = wait_for(&shared, 1, 19.0);
     let bpm_a = sa.bpm.expect("deck A bpm");
