@@ -213,6 +213,7 @@ pub struct Analyzer {
     spatial: SpatialAccumulator,
     resampler: StreamResampler,
     mono: Vec<f32>,
+    downmix: crate::downmix::Downmix,
     resampled: Vec<f32>,
     cleaned: Vec<Vec<f32>>,
     fast: Stft,
@@ -295,6 +296,7 @@ impl Analyzer {
             spatial: SpatialAccumulator::new(channels),
             resampler,
             mono: Vec::new(),
+            downmix: crate::downmix::Downmix::new(),
             resampled: Vec::new(),
             cleaned: Vec::new(),
             onsets: OnsetAccumulator::new(fast.bins(), fast.bin_hz(), fast.frame_rate()),
@@ -357,14 +359,10 @@ impl Analyzer {
         } else {
             views.extend(planes.iter().map(|p| &p[..len]));
         }
+        self.downmix.observe(&views, 0..len);
         self.mono.clear();
-        self.mono.resize(len, 0.0);
-        let scale = 1.0 / views.len() as f32;
-        for p in &views {
-            for (m, &x) in self.mono.iter_mut().zip(p.iter()) {
-                *m += x * scale;
-            }
-        }
+        self.mono
+            .extend((0..len).map(|i| self.downmix.mix(&views, i)));
         self.loudness.push(&views, &self.mono);
         self.spatial.push(&views);
         self.frames_in += len as u64;

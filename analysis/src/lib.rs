@@ -18,6 +18,7 @@
 
 pub mod analyzer;
 pub mod decode;
+pub mod downmix;
 #[cfg(feature = "onnx")]
 pub mod embeddings;
 pub mod error;

@@ -226,3 +226,27 @@ fn results_do_not_depend_on_block_size() {
     assert_eq!(a.tonal.spectral_centroid, b.tonal.spectral_centroid);
     assert_eq!(a.rhythm.onset_envelope, b.rhythm.onset_envelope);
 }
+
+#[test]
+fn out_of_phase_stereo_gives_the_tempo_and_key_of_the_track() {
+    // A track whose right channel is the left one inverted (tracker "surround", a flipped
+    // channel): the channel mean is silence, but the analysis must hear the music.
+    let spec = aidj_synth::TrackSpec::new(
+        "Antiphase",
+        126.0,
+        7,
+        true,
+        aidj_synth::Groove::FourOnTheFloor,
+    );
+    let left = aidj_synth::render(&spec).channels.swap_remove(0);
+    let rate = spec.sample_rate;
+    let right: Vec<f32> = left.iter().map(|x| -x).collect();
+    let (a, _) = analyze_audio(&audio(rate, vec![left, right]));
+    assert_close("tempo", a.rhythm.tempo_bpm_global, 126.0, 0.5);
+    assert_eq!(a.tonal.harmony.key.as_deref(), Some("G minor"));
+    assert!(
+        a.dynamics.rms_total_dbfs.is_some_and(|d| d > -40.0),
+        "{:?}",
+        a.dynamics.rms_total_dbfs
+    );
+}

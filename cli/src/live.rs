@@ -2,6 +2,7 @@
 //! host-sized blocks, printing what a deck would show once per second of audio.
 
 use aidj_analysis::decode::AudioFile;
+use aidj_analysis::downmix::Downmix;
 use aidj_analysis::live::{LiveAnalyzer, LiveConfig, LiveSnapshot};
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -32,6 +33,7 @@ pub fn run(a: LiveArgs) -> Result<ExitCode> {
     let mut file = AudioFile::open(&a.file).with_context(|| name.clone())?;
     let mut live: Option<LiveAnalyzer> = None;
     let mut mono: Vec<f32> = Vec::new();
+    let mut downmix = Downmix::new();
     let mut pending: Vec<f32> = Vec::new();
     let mut next_report = a.every;
     while file.next_block().with_context(|| name.clone())? {
@@ -42,16 +44,12 @@ pub fn run(a: LiveArgs) -> Result<ExitCode> {
                 Some(LiveAnalyzer::new(rate, LiveConfig::default()).with_context(|| name.clone())?);
         }
         let Some(live) = live.as_mut() else { continue };
-        // The plugin's copy: the mean of the deck's channels.
+        // The plugin's copy: the analysis' downmix of the deck's channels.
         let len = planes.iter().map(Vec::len).min().unwrap_or(0);
+        let views: Vec<&[f32]> = planes.iter().map(|p| &p[..len]).collect();
+        downmix.observe(&views, 0..len);
         mono.clear();
-        mono.resize(len, 0.0);
-        let scale = 1.0 / planes.len().max(1) as f32;
-        for p in planes {
-            for (m, &x) in mono.iter_mut().zip(p) {
-                *m += x * scale;
-            }
-        }
+        mono.extend((0..len).map(|i| downmix.mix(&views, i)));
         pending.extend_from_slice(&mono);
         let mut start = 0;
         while pending.len() - start >= a.block {

@@ -1,4 +1,4 @@
-//! The live analysis side thread: `process()` copies each deck's mono sum into a bounded
+//! The live analysis side thread: `process()` copies each deck's mono downmix into a bounded
 //! lock-free ring ([`DeckFeeds::push`]: no allocation, no lock, drops and counts when
 //! full); one thread per activated instance drains both rings into the `analysis` crate's
 //! [`LiveAnalyzer`] (the same features as `aidj analyze`) and publishes a snapshot per
@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use aidj_analysis::downmix::Downmix;
 use aidj_analysis::live::{LiveAnalyzer, LiveConfig};
 use rtrb::{Consumer, Producer, RingBuffer};
 
@@ -41,6 +42,9 @@ pub struct DeckFeeds {
     /// Samples written to each ring so far: the analysis counts the same samples, so its
     /// beat grids are placed on this count.
     written: [u64; 2],
+    /// Each deck's mono downmix: the analysis crate's, so a deck is heard as `aidj
+    /// analyze` hears the file.
+    downmix: [Downmix; 2],
 }
 
 impl DeckFeeds {
@@ -52,12 +56,13 @@ impl DeckFeeds {
             DeckFeeds {
                 producers: [pa, pb],
                 written: [0; 2],
+                downmix: [Downmix::new(), Downmix::new()],
             },
             [ca, cb],
         )
     }
 
-    /// Appends deck `deck`'s mono sum of `channels` for frames `range` (real-time safe:
+    /// Appends deck `deck`'s mono downmix of `channels` for frames `range` (real-time safe:
     /// no allocation, no lock). Samples the ring has no room for are dropped and counted
     /// in `shared`.
     pub fn push(
@@ -83,16 +88,13 @@ impl DeckFeeds {
         if room == 0 {
             return;
         }
-        let scale = 1.0 / channels.len() as f32;
+        let start = range.start;
+        let downmix = &mut self.downmix[deck];
+        downmix.observe(channels, start..start + room);
         if let Ok(chunk) = producer.write_chunk_uninit(room) {
             self.written[deck] += room as u64;
-            let start = range.start;
             chunk.fill_from_iter((start..start + room).map(|i| {
-                let s: f32 = channels
-                    .iter()
-                    .map(|c| c.get(i).copied().unwrap_or(0.0))
-                    .sum();
-                let s = s * scale;
+                let s = downmix.mix(channels, i);
                 if s.is_finite() {
                     s
                 } else {
