@@ -44,6 +44,29 @@ fn wait_for(shared: &Shared, deck: usize, secs: f64) -> aidj_analysis::live::Liv
     }
 }
 
+/// Plays both decks two seconds at a time, each once the analysis thread has caught up
+/// with the one before. A host plays in real time; a 20 s burst at full speed overflows
+/// the 4 s rings whenever the thread is a little slow to start (a dropping ring has its
+/// own test below).
+fn play_paced(host: &mut Host, shared: &Shared, a: &[Vec<f32>; 2], b: &[Vec<f32>; 2]) {
+    let chunk = 2 * 44_100;
+    let part =
+        |x: &[Vec<f32>; 2], r: std::ops::Range<usize>| [x[0][r.clone()].to_vec(), x[1][r].to_vec()];
+    for start in (0..a[0].len()).step_by(chunk) {
+        let end = (start + chunk).min(a[0].len());
+        host.run(
+            &part(a, start..end),
+            &part(b, start..end),
+            512,
+            &[],
+            |_, _| {},
+        );
+        let caught_up = end as f64 / 44_100.0 - 1.5;
+        wait_for(shared, 0, caught_up);
+        wait_for(shared, 1, caught_up);
+    }
+}
+
 #[test]
 fn each_deck_reads_its_own_tempo_and_key() {
     let mut host = Host::new(44_100.0, 512);
@@ -51,25 +74,7 @@ fn each_deck_reads_its_own_tempo_and_key() {
     assert_eq!(shared.analysis_status(), AnalysisStatus::Running);
     let a = track("Thread A", 124.0, 9, true, Groove::FourOnTheFloor, 20.0);
     let b = track("Thread B", 92.0, 4, false, Groove::HipHop, 20.0);
-    // Two seconds at a time, each once the thread has caught up with the one before: a
-    // host plays in real time, and a 20 s burst at full speed overflows the 4 s rings
-    // whenever the thread is a little slow to start (a dropping ring is tested below).
-    let chunk = 2 * 44_100;
-    let part =
-        |x: &[Vec<f32>; 2], r: std::ops::Range<usize>| [x[0][r.clone()].to_vec(), x[1][r].to_vec()];
-    for start in (0..a[0].len()).step_by(chunk) {
-        let end = (start + chunk).min(a[0].len());
-        host.run(
-            &part(&a, start..end),
-            &part(&b, start..end),
-            512,
-            &[],
-            |_, _| {},
-        );
-        let caught_up = end as f64 / 44_100.0 - 1.5;
-        wait_for(&shared, 0, caught_up);
-        wait_for(&shared, 1, caught_up);
-    }
+    play_paced(&mut host, &shared, &a, &b);
     let sa = wait_for(&shared, 0, 19.0);
     let sb = wait_for(&shared, 1, 19.0);
     let bpm_a = sa.bpm.expect("deck A bpm");
@@ -201,13 +206,7 @@ fn with_the_transport_stopped_the_clock_follows_the_deck_on_airs_live_grid() {
     host.set("xfader", -1.0); // deck A on air
     let shared = host.plugin.shared();
     let first = (20.0 * rate) as usize;
-    host.run(
-        &part(&a, 0..first),
-        &part(&b, 0..first),
-        512,
-        &[],
-        |_, _| {},
-    );
+    play_paced(&mut host, &shared, &part(&a, 0..first), &part(&b, 0..first));
     wait_for(&shared, 0, 19.0);
     // Eight more blocks: the clock now runs on deck A's grid.
     let end = first + 8 * 512;
