@@ -3,7 +3,7 @@
 //! ```text
 //! planar block (native rate, any channels)
 //!   |-- loudness (ebur128), peaks, crest factor, stereo image   [native rate]
-//!   '-- mono downmix -> resample to 22.05 kHz
+//!   '-- mono downmix (the side for out-of-phase stereo: `downmix`) -> resample to 22.05 kHz
 //!         |-- fast STFT (1024 / hop 256, 86 frames/s): onsets, spectral shape, HPSS
 //!         '-- tonal STFT (8192 / hop 2048, 10.8 frames/s): chroma, key, chords, pitch
 //! finish(): rhythm summary (beats) -> tonal summary (beat-synchronous chords) -> mood
