@@ -361,8 +361,7 @@ impl Analyzer {
         }
         self.downmix.observe(&views, 0..len);
         self.mono.clear();
-        self.mono
-            .extend((0..len).map(|i| self.downmix.mix(&views, i)));
+        self.downmix.mix_into(&views, 0..len, &mut self.mono);
         self.loudness.push(&views, &self.mono);
         self.spatial.push(&views);
         self.frames_in += len as u64;

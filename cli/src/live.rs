@@ -49,7 +49,7 @@ pub fn run(a: LiveArgs) -> Result<ExitCode> {
         let views: Vec<&[f32]> = planes.iter().map(|p| &p[..len]).collect();
         downmix.observe(&views, 0..len);
         mono.clear();
-        mono.extend((0..len).map(|i| downmix.mix(&views, i)));
+        downmix.mix_into(&views, 0..len, &mut mono);
         pending.extend_from_slice(&mono);
         let mut start = 0;
         while pending.len() - start >= a.block {
