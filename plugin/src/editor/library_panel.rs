@@ -273,28 +273,29 @@ fn row_ui(ui: &mut Ui, r: &Row, selected: bool, text: f32) -> egui::Response {
     let font = egui::FontId::proportional(text);
     let y = rect.center().y;
     let right = rect.right() - 6.0;
-    let score = r.score.map_or(String::new(), |s| format!("{s:.2}"));
-    p.text(
-        egui::pos2(right, y),
-        egui::Align2::RIGHT_CENTER,
-        score,
-        font.clone(),
+    // Right-aligned columns, `cols` text widths in from the right edge.
+    let column = |cols: f32, value: String, color| {
+        p.text(
+            egui::pos2(right - cols * text, y),
+            egui::Align2::RIGHT_CENTER,
+            value,
+            font.clone(),
+            color,
+        );
+    };
+    column(
+        0.0,
+        r.score.map_or(String::new(), |s| format!("{s:.2}")),
         colors::DIM,
     );
-    let key = r.camelot.clone().unwrap_or_else(|| "?".into());
-    p.text(
-        egui::pos2(right - 4.0 * text, y),
-        egui::Align2::RIGHT_CENTER,
-        key,
-        font.clone(),
+    column(
+        4.0,
+        r.camelot.clone().unwrap_or_else(|| "?".into()),
         fit_color(r.key_fit),
     );
-    let bpm = r.bpm.map_or("?".into(), |b| format!("{b:.1}"));
-    p.text(
-        egui::pos2(right - 7.0 * text, y),
-        egui::Align2::RIGHT_CENTER,
-        bpm,
-        font.clone(),
+    column(
+        7.0,
+        r.bpm.map_or("?".into(), |b| format!("{b:.1}")),
         fit_color(r.tempo_fit),
     );
     let label_clip =

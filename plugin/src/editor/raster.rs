@@ -90,30 +90,18 @@ pub fn render(
             if area.abs() < 1e-9 {
                 continue;
             }
-            let minx = p
-                .iter()
-                .map(|q| q.0)
-                .fold(f32::INFINITY, f32::min)
-                .max(cx0)
-                .floor() as i64;
-            let maxx = p
-                .iter()
-                .map(|q| q.0)
-                .fold(f32::NEG_INFINITY, f32::max)
-                .min(cx1)
-                .ceil() as i64;
-            let miny = p
-                .iter()
-                .map(|q| q.1)
-                .fold(f32::INFINITY, f32::min)
-                .max(cy0)
-                .floor() as i64;
-            let maxy = p
-                .iter()
-                .map(|q| q.1)
-                .fold(f32::NEG_INFINITY, f32::max)
-                .min(cy1)
-                .ceil() as i64;
+            // Pixel bounds of the triangle along one axis, inside the clip range.
+            let span = |coord: fn(&(f32, f32)) -> f32, lo: f32, hi: f32| {
+                let (min, max) = p
+                    .iter()
+                    .map(coord)
+                    .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), c| {
+                        (a.min(c), b.max(c))
+                    });
+                (min.max(lo).floor() as i64, max.min(hi).ceil() as i64)
+            };
+            let (minx, maxx) = span(|q| q.0, cx0, cx1);
+            let (miny, maxy) = span(|q| q.1, cy0, cy1);
             for y in miny.max(0)..maxy.min(height as i64) {
                 for x in minx.max(0)..maxx.min(width as i64) {
                     let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
