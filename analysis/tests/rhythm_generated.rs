@@ -322,3 +322,39 @@ fn the_mix_out_leaves_sixteen_bars_of_music_not_a_whole_last_phrase_of_32() {
     assert!(out32 <= out && out <= out4, "{out32} {out} {out4}");
     assert!(end - out32 >= 32.0 * bar - 0.05 && end - out4 >= 4.0 * bar - 0.05);
 }
+
+#[test]
+fn swing_with_accented_off_beats_keeps_its_beat() {
+    // A swing groove whose off-beats outweigh its beats: a soft bass drum and ride on each
+    // beat, the ride, a snare comp and a bass drum loud on the swung "let" (two thirds of
+    // the beat). The beat is the long note of each pair, so the beats stay on the beat.
+    for bpm in [120.0, 150.0] {
+        let beat = 60.0 / bpm;
+        let offset = 0.41;
+        let beats = 96;
+        let mut x = vec![0.0f32; ((offset + (beats as f64 + 1.0) * beat) * f64::from(SR)) as usize];
+        let mut noise = Noise(0x2545_F491_4F6C_DD1D);
+        for k in 0..beats {
+            let t = offset + k as f64 * beat;
+            hit(&mut x, t, 0, 0.35, &mut noise);
+            hit(&mut x, t, 2, 0.4, &mut noise);
+            let let_ = t + beat * 2.0 / 3.0;
+            hit(&mut x, let_, 0, 0.9, &mut noise);
+            hit(&mut x, let_, 1, 0.6, &mut noise);
+            hit(&mut x, let_, 2, 0.9, &mut noise);
+        }
+        let r = analyse_mono(&x, AnalysisConfig::default());
+        let t = r.tempo_bpm_global.expect("tempo");
+        assert!((t / bpm - 1.0).abs() < 0.01, "{bpm}: tempo {t}");
+        let first = r.beat_phase_secs.expect("phase");
+        let phase = ((first - offset) / beat).rem_euclid(1.0);
+        let off = phase.min(1.0 - phase);
+        println!("{bpm}: first beat {first:.3} s, {off:.2} of a beat from the beat");
+        assert!(
+            off < 0.06,
+            "{bpm}: beats {phase:.2} of a beat after the beat"
+        );
+        let s = r.swing_analysis.swing_ratio.expect("swing");
+        assert!((s - 2.0).abs() < 0.15, "{bpm}: swing {s}");
+    }
+}

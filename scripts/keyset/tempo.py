@@ -14,6 +14,8 @@ set's score.py scores it. For each rendered file:
 
 The truth is the notated quarter note. In 6/8 or 12/8 the felt beat is the dotted quarter
 (2/3 of it), which A2 does not cover; such rows are kept but their note says so.
+Trusted rows in simple metres also get beats/<file>.beats: the quarter-note grid of the
+tempo map from the first note to the last (audio time 0 is MIDI time 0), for beat F.
 """
 import collections
 import csv
@@ -28,8 +30,9 @@ MIN_COVERAGE = 0.85
 
 
 def tempo_map(mf):
-    """(set_tempo events as (tick, µs per quarter), time signatures, first note tick)."""
-    tempos, sigs, first = [], [], None
+    """(set_tempo events as (tick, µs per quarter), time signatures, first and last note
+    ticks)."""
+    tempos, sigs, first, last = [], [], None, 0
     for track in mf.tracks:
         tick = 0
         for m in track:
@@ -38,10 +41,12 @@ def tempo_map(mf):
                 tempos.append((tick, m.tempo))
             elif m.type == 'time_signature':
                 sigs.append(f'{m.numerator}/{m.denominator}')
-            elif m.type == 'note_on' and m.velocity > 0 and (first is None or tick < first):
-                first = tick
+            elif m.type == 'note_on' and m.velocity > 0:
+                if first is None or tick < first:
+                    first = tick
+                last = max(last, tick)
     tempos.sort()
-    return tempos, sigs, first or 0
+    return tempos, sigs, first or 0, last
 
 
 def seconds_at(tick, tempos, tpb):
@@ -69,6 +74,23 @@ def dominant(tempos, tpb, start, end):
     return share
 
 
+def write_beats(out, file, tempos, tpb, first, last, span):
+    """Writes beats/<file>.beats, the quarter-note grid of the tempo map from the first note's
+    beat to the last note (within the rendered span), as ../shared/devset does; returns its
+    path relative to OUT_DIR. Audio time 0 is MIDI time 0 (the render is not trimmed)."""
+    os.makedirs(os.path.join(out, 'beats'), exist_ok=True)
+    rel = os.path.join('beats', os.path.splitext(file)[0] + '.beats')
+    k = first // tpb
+    with open(os.path.join(out, rel), 'w', encoding='utf-8') as f:
+        while k * tpb <= last:
+            t = seconds_at(k * tpb, tempos, tpb)
+            if t > span:
+                break
+            f.write(f'{t:.4f}\n')
+            k += 1
+    return rel
+
+
 def main(argv):
     if len(argv) != 1:
         sys.exit(__doc__)
@@ -83,7 +105,7 @@ def main(argv):
             if r['file'] not in rendered:
                 continue
             mf = analyze.mido.MidiFile(file=io.BytesIO(analyze.load(os.path.join(out, r['midi']))))
-            tempos, sigs, first = tempo_map(mf)
+            tempos, sigs, first, last = tempo_map(mf)
             span = float(r['span'])
             share = dominant(tempos, mf.ticks_per_beat, seconds_at(first, tempos, mf.ticks_per_beat), span)
             total = sum(share.values())
@@ -98,12 +120,16 @@ def main(argv):
                 why.append('no set_tempo (MIDI default 120)')
             if not sig:
                 why.append('no time_signature (MUS conversion or unannotated)')
-            if sig.split('/')[0] in ('6', '9', '12') and sig.endswith('/8'):
+            compound = sig.split('/')[0] in ('6', '9', '12') and sig.endswith('/8')
+            if compound:
                 why.append('compound metre: felt beat is the dotted quarter, 2/3 of bpm')
             note = f"coverage {coverage:.2f}; {len(share)} tempi; time signatures {dict(collections.Counter(sigs))}"
             if why:
                 note += '; ' + '; '.join(why)
-            rows.append((r['file'], f'{bpm:g}', str(trusted), '', sig, '', '0', 'midi-tempo-map',
+            beats_file = ''
+            if trusted and not compound:
+                beats_file = write_beats(out, r['file'], tempos, mf.ticks_per_beat, first, last, span)
+            rows.append((r['file'], f'{bpm:g}', str(trusted), beats_file, sig, '', '0', 'midi-tempo-map',
                          f'{span:.1f}', note))
     with open(os.path.join(out, 'tempo_truth.tsv'), 'w', encoding='utf-8') as f:
         f.write('file\tbpm\tbpm_trusted\tbeats_file\ttime_sig\tkey\tkey_trusted\ttruth_source'

@@ -7,8 +7,9 @@
 //!
 //! ```text
 //! band fluxes -> local-mean removal -> autocorrelations (mean over bands) -> tempo + level (tempo)
-//!   -> DP beat tracking (beats) -> least-squares grid -> downbeats, phrases, mix points
-//!      (meter) -> swing, micro-timing (swing) -> danceability, groove confidence
+//!   -> DP beat tracking (beats) -> least-squares grid -> beat phase (drums on the beat;
+//!      in swing, the long note of each pair) -> downbeats, phrases, mix points (meter)
+//!   -> swing, micro-timing (swing) -> danceability, groove confidence
 //! ```
 
 mod beats;
@@ -219,6 +220,44 @@ fn pick_onsets(o: &[f32]) -> Vec<f64> {
     out
 }
 
+/// How far (in beats, 0 when they are right) the beats at frames `beats`, `period` frames
+/// apart, are to be moved to sit on the beat rather than an off-beat.
+/// 1. Kicks, snares and bass notes (`drums`) sit on the beat: if they are clearly stronger
+///    half a beat later (straight off-beats) or a third / two thirds later (swung
+///    off-beats, where rides and comping accent the "let"), the beats are off-beats.
+/// 2. In swing the beat is the long note of each pair: beats followed a third later by the
+///    next onset (`onset`) are on the swung off-beat, whatever the accents.
+fn phase_shift(beats: &[f64], period: f64, drums: &[f32], onset: &[f32]) -> f64 {
+    let n = drums.len();
+    if beats.len() < 2 || n == 0 {
+        return 0.0;
+    }
+    let strength = |shift: f64| -> f64 {
+        beats
+            .iter()
+            .map(|&b| {
+                let c = (b + shift).round().max(0.0) as usize;
+                let lo = c.saturating_sub(1).min(n - 1);
+                let hi = (c + 1).min(n - 1);
+                f64::from(drums[lo..=hi].iter().copied().fold(0.0, f32::max))
+            })
+            .sum()
+    };
+    let here = strength(0.0);
+    let drum_shift = [0.5, 1.0 / 3.0, 2.0 / 3.0]
+        .iter()
+        .map(|&f| (f, strength(f * period)))
+        .filter(|&(_, v)| v > PHASE_MARGIN * here)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or(0.0, |(f, _)| f);
+    let moved: Vec<f64> = beats.iter().map(|&b| b + drum_shift * period).collect();
+    if swing::on_swung_off_beats(&moved, onset) {
+        (drum_shift + 1.0 / 3.0).fract()
+    } else {
+        drum_shift
+    }
+}
+
 /// The periodicity the metrical family (which grid: the beat or a 2:3 / 3:4 relative) is
 /// read from: the mean of the normalised autocorrelations of the full-band, low (kick,
 /// bass), snare and high (hats) onsets.
@@ -329,9 +368,24 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
         return out;
     }
     let mut tracked = beats::refine(&local, &dp);
-    // Kicks, snares and bass notes sit on the beat: if they are clearly stronger half a beat
-    // later (straight off-beats) or a third / two thirds later (swung off-beats, where
-    // rides and comping accent the "let"), the tracker locked onto the off-beats.
+    let Some(mut grid) = beats::fit_grid(&tracked, period) else {
+        return out;
+    };
+    // A path that is not one line may still be a steady piece the tracker slipped on.
+    let mut steady_phase = false;
+    if !grid.constant {
+        if let Some((steady, score)) = beats::steady_grid(&local, &tracked, grid.period) {
+            if score >= STEADY_SHARE * beats::mean_score(&local, &tracked) {
+                grid = steady;
+                steady_phase = true;
+            }
+        }
+    }
+    // The phase checks come after the grid: they move it and the tracked beats together.
+    // They read the tracked beats, at their onset peaks. A steady grid that replaced a
+    // path that slipped took the phase with the strongest onsets: only the swing check
+    // (the shape of the onsets over the beat) reads it; the drum check, a frame either
+    // side of its beats, moved a steady pop piece off its beat.
     let drums: Vec<f32> = low
         .iter()
         .zip(&mid)
@@ -341,40 +395,27 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
                 as f32
         })
         .collect();
-    let strength = |shift: f64| -> f64 {
-        tracked
+    let shift = if steady_phase {
+        let on_grid: Vec<f64> = grid
+            .index
             .iter()
-            .map(|&b| {
-                let c = (b + shift).round().max(0.0) as usize;
-                let lo = c.saturating_sub(1).min(n - 1);
-                let hi = (c + 1).min(n - 1);
-                f64::from(drums[lo..=hi].iter().copied().fold(0.0, f32::max))
-            })
-            .sum()
+            .map(|&k| grid.origin + grid.period * k as f64)
+            .collect();
+        if swing::on_swung_off_beats(&on_grid, &o) {
+            1.0 / 3.0
+        } else {
+            0.0
+        }
+    } else {
+        phase_shift(&tracked, period, &drums, &o)
     };
-    let here = strength(0.0);
-    let best_shift = [0.5, 1.0 / 3.0, 2.0 / 3.0]
-        .iter()
-        .map(|&f| (f, strength(f * period)))
-        .filter(|&(_, v)| v > PHASE_MARGIN * here)
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    if let Some((f, _)) = best_shift {
+    if shift != 0.0 {
+        grid.origin += shift * grid.period;
         tracked = tracked
             .iter()
-            .map(|&b| b + f * period)
+            .map(|&b| b + shift * period)
             .filter(|&b| b < n as f64 - 1.0)
             .collect();
-    }
-    let Some(mut grid) = beats::fit_grid(&tracked, period) else {
-        return out;
-    };
-    // A path that is not one line may still be a steady piece the tracker slipped on.
-    if !grid.constant {
-        if let Some((steady, score)) = beats::steady_grid(&local, &tracked, grid.period) {
-            if score >= STEADY_SHARE * beats::mean_score(&local, &tracked) {
-                grid = steady;
-            }
-        }
     }
     // A steady grid gives the most precise tempo (a line through every beat); when the
     // beats are not on one line (drift, or a few seconds of a live window whose tracked

@@ -104,6 +104,44 @@ fn off_beat(p: &[f64]) -> Option<(f64, f64)> {
     Some((pos / n, val))
 }
 
+/// Salience of the profile's strongest point within `[lo, hi]` of the beat: its height
+/// above the median against the profile's highest point's.
+fn salience(p: &[f64], lo: f64, hi: f64) -> f64 {
+    let n = p.len() as f64;
+    let base = median(p);
+    let top = p.iter().copied().fold(f64::NEG_INFINITY, f64::max) - base;
+    let a = (lo * n).floor() as usize;
+    let b = ((hi * n).ceil() as usize).min(p.len() - 1);
+    let peak = p[a..=b].iter().copied().fold(f64::NEG_INFINITY, f64::max) - base;
+    peak / top.max(1e-12)
+}
+
+/// Least salience of the onsets a third of a beat after the beats for them to be the
+/// second note of a swung pair.
+const LEAD_SALIENCE: f64 = 0.12;
+/// How much more salient that third must be than the half and the two thirds.
+const LEAD_DOMINANCE: f64 = 2.0;
+
+/// True when the beats sit on swung off-beats: folded onto the beat, the onsets come at
+/// its start and about a third later (short, then long), with little at one half or two
+/// thirds. In swing the beat starts the long note of each pair (on the beat and two
+/// thirds later); a tracker drawn to accented off-beats (a ride, comping or a bass on the
+/// "and") hears the pair the other way round, and the beat is a third of a beat later.
+/// Straight 8ths put onsets at one half, swung 16ths at one half too, so neither fires.
+pub fn on_swung_off_beats(beats: &[f64], onset: &[f32]) -> bool {
+    if beats.len() < 8 {
+        return false;
+    }
+    let Some(prof) = beat_profile(beats, onset) else {
+        return false;
+    };
+    let third = salience(&prof, 0.27, 0.40);
+    let others = salience(&prof, 0.45, 0.55)
+        .max(salience(&prof, 0.60, 0.73))
+        .max(0.05);
+    third > LEAD_SALIENCE && third > LEAD_DOMINANCE * others
+}
+
 /// Measures swing on `onset` (novelty, by frame) over the beat frames `beats`, and
 /// micro-timing of `onsets` (frames) against the grid.
 pub fn measure(beats: &[f64], onset: &[f32], onsets: &[f64], frame_rate: f64) -> Swing {
@@ -215,6 +253,37 @@ mod tests {
             let r = s.ratio.expect("ratio");
             assert!((r - want).abs() < 0.06, "f {f}: ratio {r}, want {want}");
         }
+    }
+
+    #[test]
+    fn beats_on_the_swung_off_beat_are_told_from_beats_on_the_beat() {
+        let p = 43.07;
+        for (f, loud_off_beat) in [(2.0 / 3.0, false), (0.62, true), (2.0 / 3.0, true)] {
+            let (bt, mut x) = swung(p, f, 64);
+            if loud_off_beat {
+                // Rides and comping accent the "let": the off-beat outweighs the beat.
+                for &b in &bt {
+                    let i = (b + f * p).floor() as usize;
+                    x[i] *= 3.0;
+                    x[i + 1] *= 3.0;
+                }
+            }
+            assert!(!on_swung_off_beats(&bt, &x), "f {f}: on the beat");
+            let off: Vec<f64> = bt.iter().map(|&b| b + f * p).collect();
+            assert!(on_swung_off_beats(&off, &x), "f {f}: on the off-beat");
+        }
+        // Straight 8ths, and swung 16ths (8ths at one half), never fire, at either phase.
+        let (bt, x) = swung(p, 0.5, 64);
+        let half: Vec<f64> = bt.iter().map(|&b| b + p / 2.0).collect();
+        assert!(!on_swung_off_beats(&bt, &x) && !on_swung_off_beats(&half, &x));
+        let (bt, mut x) = swung(p, 0.5, 64);
+        for &b in &bt {
+            for g in [1.0 / 3.0, 5.0 / 6.0] {
+                let i = (b + g * p).round() as usize;
+                x[i] += 0.4;
+            }
+        }
+        assert!(!on_swung_off_beats(&bt, &x));
     }
 
     #[test]
