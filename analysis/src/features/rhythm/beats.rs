@@ -326,6 +326,96 @@ pub fn steady_grid(local: &[f32], beats: &[f64], period: f64) -> Option<(Grid, f
     ))
 }
 
+/// Least share of the tracked beats that must lie on a [`majority_grid`].
+pub const MAJORITY_SHARE: f64 = 0.45;
+/// Longest run of beats (eight bars) over which the tracked path's local tempo may differ
+/// from a [`majority_grid`]'s by more than 2 %. On the real-music sets the slips that the
+/// grid mends left it for at most 20 beats; a section at another tempo lasts longer.
+pub const MAX_OFF_TEMPO_BEATS: usize = 32;
+
+/// The steady grid on which most of `beats` lie (within 8 % of a period): periods within
+/// ±0.5 % of `period` and every quarter-frame phase are tried, ties go to the higher mean
+/// local score, and the line is then fitted through the beats on it. `None` when fewer
+/// than [`MAJORITY_SHARE`] of the beats lie on it, or when the path's local tempo leaves
+/// the grid's for more than [`MAX_OFF_TEMPO_BEATS`] beats in a row. The periods tried are
+/// within ±0.5 % of each of `periods`.
+///
+/// A path that slipped to the off-beat for whole sections (a syncopated riff, a break)
+/// and that no one grid explains as well as the path (see [`steady_grid`]) is still, for
+/// most of its length, on one line: the line the music keeps to when its tempo does not
+/// change. A piece whose tempo changes has no such line.
+pub fn majority_grid(local: &[f32], beats: &[f64], periods: &[f64]) -> Option<Grid> {
+    let (&first, &last) = (beats.first()?, beats.last()?);
+    let period = periods.first().copied()?;
+    if periods.iter().any(|p| p.is_nan() || *p <= 2.0) || last - first < 4.0 * period {
+        return None;
+    }
+    let on_line = |origin: f64, p: f64, b: f64| {
+        let x = (b - origin) / p;
+        (x - x.round()).abs() < 0.08
+    };
+    // (beats on the grid, mean local score, origin, period)
+    let mut best = (0usize, f64::NEG_INFINITY, 0.0, period);
+    for (centre, step) in periods.iter().flat_map(|&c| (-8..=8).map(move |s| (c, s))) {
+        let p = centre * (1.0 + 0.005 * f64::from(step) / 8.0);
+        let count = ((last - first) / p).floor() as usize + 1;
+        let mut phase = 0.0;
+        while phase < p {
+            let origin = first - 0.5 * p + phase;
+            let on = beats.iter().filter(|&&b| on_line(origin, p, b)).count();
+            if on >= best.0 {
+                let s: f64 = (0..count).map(|k| at(local, origin + p * k as f64)).sum();
+                let mean = s / count as f64;
+                if on > best.0 || mean > best.1 {
+                    best = (on, mean, origin, p);
+                }
+            }
+            phase += 0.25;
+        }
+    }
+    let (on, _, origin, p) = best;
+    if (on as f64) < MAJORITY_SHARE * beats.len() as f64 {
+        return None;
+    }
+    // A slip keeps the tempo; a tempo change does not. The local tempo (the median of
+    // eight intervals) may leave the grid's only briefly.
+    let iois: Vec<f64> = beats.windows(2).map(|w| w[1] - w[0]).collect();
+    let mut run = 0usize;
+    for w in iois.windows(8) {
+        let mut v = w.to_vec();
+        v.sort_by(f64::total_cmp);
+        let local_period = 0.5 * (v[3] + v[4]);
+        if (local_period / p - 1.0).abs() < 0.02 {
+            run = 0;
+        } else {
+            run += 1;
+            if run > MAX_OFF_TEMPO_BEATS {
+                return None;
+            }
+        }
+    }
+    let kept: Vec<(f64, f64)> = beats
+        .iter()
+        .filter(|&&b| on_line(origin, p, b))
+        .map(|&b| (((b - origin) / p).round(), b))
+        .collect();
+    let (origin, p) = match line_fit(&kept) {
+        Some((a, q)) if q > 0.0 && (q / p - 1.0).abs() < 0.01 => (a, q),
+        _ => (origin, p),
+    };
+    let index = beats
+        .iter()
+        .map(|&b| ((b - origin) / p).round() as i64)
+        .collect();
+    Some(Grid {
+        origin,
+        period: p,
+        index,
+        residual: 0.0,
+        constant: true,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,6 +493,43 @@ mod tests {
             let on = g.origin + g.period * (k as f64 + ((truth[0] - g.origin) / g.period).round());
             assert!((on - t).abs() < 0.5, "beat {k}: grid {on}, click {t}");
         }
+    }
+
+    #[test]
+    fn majority_grid_keeps_the_line_most_beats_are_on() {
+        // A path on the beat except beats 30-69 of 120, where a riff drew it half a beat
+        // late: 80 of 120 beats are on the clicks' line, and the grid keeps to it.
+        let period = 60.0 * 22050.0 / 256.0 / 120.0;
+        let (x, truth) = clicks(5200, period, 17.0, 0.0);
+        let truth = &truth[..120];
+        let local = local_score(&novelty(&x, 20), period);
+        let path: Vec<f64> = truth
+            .iter()
+            .enumerate()
+            .map(|(k, &t)| {
+                if (30..70).contains(&k) {
+                    t + 0.5 * period
+                } else {
+                    t
+                }
+            })
+            .collect();
+        assert!(!fit_grid(&path, period).expect("grid").constant);
+        let g = majority_grid(&local, &path, &[period]).expect("majority");
+        assert!((g.period / period - 1.0).abs() < 0.0005, "{}", g.period);
+        for &t in truth {
+            let k = ((t - g.origin) / g.period).round();
+            assert!((g.origin + g.period * k - t).abs() < 0.5, "click {t}");
+        }
+        // A piece whose tempo changes (120 then 127 BPM, half each) has no such line.
+        let p2 = period * 120.0 / 127.0;
+        let changing: Vec<f64> = (0..60)
+            .map(|k| 17.0 + period * f64::from(k))
+            .chain((1..=60).map(|k| 17.0 + period * 59.0 + p2 * f64::from(k)))
+            .collect();
+        let fitted = fit_grid(&changing, period).expect("grid");
+        assert!(!fitted.constant);
+        assert!(majority_grid(&local, &changing, &[period, fitted.period]).is_none());
     }
 
     #[test]
