@@ -45,7 +45,8 @@ def tempo_map(mf):
                 if first is None or tick < first:
                     first = tick
                 last = max(last, tick)
-    tempos.sort()
+    # Stable by tick: of two set_tempo events on one tick, the later in the file holds.
+    tempos.sort(key=lambda e: e[0])
     return tempos, sigs, first or 0, last
 
 
