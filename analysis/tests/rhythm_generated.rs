@@ -358,3 +358,63 @@ fn swing_with_accented_off_beats_keeps_its_beat() {
         assert!((s - 2.0).abs() < 0.15, "{bpm}: swing {s}");
     }
 }
+
+#[test]
+fn an_off_beat_riff_does_not_move_the_beats() {
+    // 12 bars of a rock groove, 6 bars of a riff that hits hard on the off-beat 8ths with
+    // only soft hats on the beats, then 14 bars of the groove again. The beats stay on the
+    // beat through the riff: most of the piece is on one steady line.
+    const RIFF: [u8; 16] = [
+        H,
+        0,
+        K | S | H,
+        0,
+        H,
+        0,
+        K | S | H,
+        0,
+        H,
+        0,
+        K | S | H,
+        0,
+        H,
+        0,
+        K | S | H,
+        0,
+    ];
+    let bpm = 128.0;
+    let beat = 60.0 / bpm;
+    let offset = 0.52;
+    let mut x = Vec::new();
+    let mut at = offset;
+    for (pat, bars) in [(&ROCK, 12usize), (&RIFF, 6), (&ROCK, 14)] {
+        let part = pattern(bpm, bars, 0.0, pat, 1.0);
+        let start = (at * f64::from(SR)).round() as usize;
+        let len = (bars as f64 * 4.0 * beat * f64::from(SR)).round() as usize;
+        if x.len() < start + part.len() {
+            x.resize(start + part.len(), 0.0);
+        }
+        for (d, s) in x[start..].iter_mut().zip(&part) {
+            *d += s;
+        }
+        at += len as f64 / f64::from(SR);
+    }
+    let r = analyse_mono(&x, AnalysisConfig::default());
+    let t = r.tempo_bpm_global.expect("tempo");
+    assert!((t / bpm - 1.0).abs() < 0.01, "tempo {t}");
+    let off: Vec<f64> = r
+        .beat_times
+        .iter()
+        .map(|&b| {
+            let ph = ((b - offset) / beat).rem_euclid(1.0);
+            ph.min(1.0 - ph)
+        })
+        .collect();
+    let on = off.iter().filter(|&&d| d < 0.1).count();
+    println!("{on} of {} beats on the beat", off.len());
+    assert!(
+        on as f64 >= 0.95 * off.len() as f64,
+        "{on} of {} beats on the beat",
+        off.len()
+    );
+}
