@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Analyses the key set (built by build.sh) with the release aidj and scores the keys, then
-# the tempo against the MIDI tempo maps (tempo_truth.tsv, with ../shared/devset/score.py).
+# the tempo and beats against the MIDI tempo maps (tempo_truth.tsv, with
+# ../shared/devset/score.py), then the downbeats (score_downbeats.py).
 #   scripts/keyset/score.sh [OUTDIR]      (default target/keyset)
 # Environment: AIDJ_DEVSET_SRC (default ../shared/devset beside the repo: score.py).
 set -euo pipefail
@@ -16,4 +17,6 @@ src=${AIDJ_DEVSET_SRC:-$PWD/../shared/devset}
 if [ -f "$OUT/tempo_truth.tsv" ] && [ -f "$src/score.py" ]; then
   echo "== tempo (MIDI tempo maps; trusted rows have set_tempo and time_signature events)"
   python3 "$src/score.py" "$OUT/tempo_truth.tsv" "$OUT/reports" --quiet
+  echo "== downbeats (bar starts of the MIDI time signature)"
+  python3 "$HERE/score_downbeats.py" "$OUT" "$OUT/reports" --quiet
 fi

@@ -15,7 +15,8 @@ set's score.py scores it. For each rendered file:
 The truth is the notated quarter note. In 6/8 or 12/8 the felt beat is the dotted quarter
 (2/3 of it), which A2 does not cover; such rows are kept but their note says so.
 Trusted rows in simple metres also get beats/<file>.beats: the quarter-note grid of the
-tempo map from the first note to the last (audio time 0 is MIDI time 0), for beat F.
+tempo map from the first note to the last (audio time 0 is MIDI time 0), for beat F; and
+those with one time signature get beats/<file>.downbeats, its bar starts (score_downbeats.py).
 """
 import collections
 import csv
@@ -75,6 +76,40 @@ def dominant(tempos, tpb, start, end):
     return share
 
 
+def one_metre(mf):
+    """(tick of the first time_signature event, numerator) when the file has exactly one
+    time signature, in quarter notes (n/4); else None."""
+    found = []
+    for track in mf.tracks:
+        tick = 0
+        for m in track:
+            tick += m.time
+            if m.type == 'time_signature':
+                found.append((tick, m.numerator, m.denominator))
+    if not found or len({(n, d) for _, n, d in found}) != 1 or found[0][2] != 4:
+        return None
+    found.sort(key=lambda e: e[0])
+    return found[0][0], found[0][1]
+
+
+def write_downbeats(out, file, tempos, tpb, first, last, span, metre):
+    """Writes beats/<file>.downbeats: the bar starts of the single time signature `metre`
+    (tick of its event, quarter notes a bar), counted from that event (a pickup is written
+    as a bar of rests in MIDI), from the first note's bar to the last note."""
+    origin, per_bar = metre
+    bar = per_bar * tpb
+    rel = os.path.join('beats', os.path.splitext(file)[0] + '.downbeats')
+    k = (first - origin) // bar
+    with open(os.path.join(out, rel), 'w', encoding='utf-8') as f:
+        while origin + k * bar <= last:
+            t = seconds_at(origin + k * bar, tempos, tpb)
+            if t > span:
+                break
+            f.write(f'{t:.4f}\n')
+            k += 1
+    return rel
+
+
 def write_beats(out, file, tempos, tpb, first, last, span):
     """Writes beats/<file>.beats, the quarter-note grid of the tempo map from the first note's
     beat to the last note (within the rendered span), as ../shared/devset does; returns its
@@ -130,6 +165,10 @@ def main(argv):
             beats_file = ''
             if trusted and not compound:
                 beats_file = write_beats(out, r['file'], tempos, mf.ticks_per_beat, first, last, span)
+                metre = one_metre(mf)
+                if metre:
+                    write_downbeats(out, r['file'], tempos, mf.ticks_per_beat, first, last, span,
+                                    metre)
             rows.append((r['file'], f'{bpm:g}', str(trusted), beats_file, sig, '', '0', 'midi-tempo-map',
                          f'{span:.1f}', note))
     with open(os.path.join(out, 'tempo_truth.tsv'), 'w', encoding='utf-8') as f:
