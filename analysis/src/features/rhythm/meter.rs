@@ -2,8 +2,9 @@
 //!
 //! * Downbeats: of the four beat phases, the one that best fits a backbeat drum
 //!   template (kick strongest on beat 1, then 3; snare or clap on 2 and 4; Goto 2001)
-//!   and where the bar-to-bar changes happen (novelty of six band energies between one
-//!   beat and the next: chords, bass notes and sections change on beat 1).
+//!   and where the bar-to-bar changes happen (novelty of six band energies against the
+//!   beat two before, high on beats 1 and 2 when chords, bass notes and sections change on
+//!   beat 1).
 //! * Phrases: bar novelty (band energies and drum onset densities over two bars either
 //!   side of each downbeat); the 8-bar offset is the one whose bars carry the most
 //!   novelty, then 16 and 32 bars choose between the two (four) 8-bar offsets likewise.
@@ -137,7 +138,12 @@ pub fn downbeat_phase(
             nb[j] /= ncnt[j].max(1) as f64;
         }
         let (ck, cs, cn) = (contrast(&kb), contrast(&sb), contrast(&nb));
-        *score = (0..4).map(|j| TK[j] * ck[j] + TS[j] * cs[j]).sum::<f64>() + W_NOVELTY * cn[0];
+        // A change on beat 1 shows at beats 1 and 2 against the beats two before (3 and 4
+        // of the bar before), and not at 3 and 4: the first two positions together tell
+        // beat 1 from beat 3 and from beat 2 (the contrasts sum to 0, so this is the
+        // template +1 +1 -1 -1). Beat 1 alone could not tell it from beat 2.
+        *score = (0..4).map(|j| TK[j] * ck[j] + TS[j] * cs[j]).sum::<f64>()
+            + W_NOVELTY * (cn[0] + cn[1]);
         if starts_music && phi == 0 {
             *score += W_START;
         }
