@@ -2,7 +2,7 @@
 # Accuracy on real recordings: builds the development set once (../shared/devset, 54 real
 # recordings with tempo/beat/key truth from Debian packages), analyses it with the release
 # `aidj analyze`, prints the score table (tempo A1/A2, key exact/MIREX, beat F, per truth
-# source) and the confidence calibration.
+# source), the confidence calibration and the downbeats of the MIDI renders.
 #
 #   scripts/accuracy.sh [--build-only]
 #
@@ -37,3 +37,12 @@ echo "== score (../shared/devset/score.py)"
 python3 "$src/score.py" "$src/truth.tsv" "$reports"
 echo "== confidence calibration"
 python3 scripts/calibration.py "$src/truth.tsv" "$reports"
+echo "== downbeats (bar starts of the MIDI renders' time signatures)"
+# AIDJ_PYTHON: a python with mido (the dev set's build.py reads the MIDI files).
+py=${AIDJ_PYTHON:-python3}
+if "$py" -c "import mido" 2>/dev/null; then
+  "$py" scripts/devset_downbeats.py "$src" "$root/target/devset-downbeats" >/dev/null
+  python3 scripts/keyset/score_downbeats.py "$root/target/devset-downbeats" "$reports" --quiet
+else
+  echo "(skipped: $py has no mido; set AIDJ_PYTHON to one that has)"
+fi

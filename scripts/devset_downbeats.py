@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Downbeat truth for the development set's MIDI renders, beside its beat truth.
+
+    devset_downbeats.py DEVSET_SRC OUT_DIR
+
+DEVSET_SRC is ../shared/devset (its build.py reads the MIDI files the renders came from;
+needs mido and the Debian packages make_devset.sh installed). For every tempo-trusted msx
+or blupi row with beats and a single n/4 time signature, writes OUT_DIR/beats/<file>.beats
+(a copy of the set's beat truth) and OUT_DIR/beats/<file>.downbeats: the bar starts of that
+time signature on the same grid as the beats (build.py's tick offset included), counted
+from the time-signature event. OUT_DIR/tempo_truth.tsv lists those rows, so that
+scripts/keyset/score_downbeats.py scores the downbeats of a reports folder against them.
+"""
+import csv
+import os
+import shutil
+import sys
+
+
+def main(argv):
+    if len(argv) != 2:
+        sys.exit(__doc__)
+    src, out = argv
+    sys.path.insert(0, src)
+    import build  # noqa: E402  (the dev set's own builder: MIDI regions and grid offsets)
+
+    pieces = {name: path for _, path, name in build.midi_pieces()}
+    os.makedirs(os.path.join(out, 'beats'), exist_ok=True)
+    rows = []
+    with open(os.path.join(src, 'truth.tsv'), encoding='utf-8') as f:
+        for r in csv.DictReader(f, delimiter='\t'):
+            if r['file'] not in pieces or r['bpm_trusted'] != '1' or not r['beats_file']:
+                continue
+            mf, tm, a, b = build.midi_region(pieces[r['file']])
+            offset = build.grid_offset(mf, tm, b)[0]
+            sigs = []
+            for track in mf.tracks:
+                tick = 0
+                for m in track:
+                    tick += m.time
+                    if m.type == 'time_signature':
+                        sigs.append((tick, m.numerator, m.denominator))
+            if not sigs or len({(n, d) for _, n, d in sigs}) != 1 or sigs[0][2] != 4:
+                continue
+            sigs.sort(key=lambda e: e[0])
+            origin, per_bar = sigs[0][0], sigs[0][1]
+            bar = per_bar * tm.tpb
+            k = (tm.tick_at(a) - origin - offset) // bar
+            start = tm.sec(tm.tick_at(a)) - 0.2
+            times = []
+            while True:
+                t = tm.sec(origin + k * bar + offset)
+                if t > b + 1e-6:
+                    break
+                if t >= start:
+                    times.append(t)
+                k += 1
+            stem = os.path.splitext(r['file'])[0]
+            with open(os.path.join(out, 'beats', stem + '.downbeats'), 'w',
+                      encoding='utf-8') as g:
+                g.writelines(f'{t:.4f}\n' for t in times)
+            shutil.copy(os.path.join(src, r['beats_file']),
+                        os.path.join(out, 'beats', stem + '.beats'))
+            r['beats_file'] = f'beats/{stem}.beats'
+            rows.append(r)
+    if not rows:
+        sys.exit('devset_downbeats: no row with one time signature')
+    with open(os.path.join(out, 'tempo_truth.tsv'), 'w', encoding='utf-8', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), delimiter='\t')
+        w.writeheader()
+        w.writerows(rows)
+    print(f'devset_downbeats: {len(rows)} rows with bar starts in {out}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
