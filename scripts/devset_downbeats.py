@@ -22,7 +22,9 @@ def main(argv):
         sys.exit(__doc__)
     src, out = argv
     sys.path.insert(0, src)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'keyset'))
     import build  # noqa: E402  (the dev set's own builder: MIDI regions and grid offsets)
+    import tempo  # noqa: E402  (the key set's tempo truth: one_metre)
 
     pieces = {name: path for _, path, name in build.midi_pieces()}
     os.makedirs(os.path.join(out, 'beats'), exist_ok=True)
@@ -33,17 +35,10 @@ def main(argv):
                 continue
             mf, tm, a, b = build.midi_region(pieces[r['file']])
             offset = build.grid_offset(mf, tm, b)[0]
-            sigs = []
-            for track in mf.tracks:
-                tick = 0
-                for m in track:
-                    tick += m.time
-                    if m.type == 'time_signature':
-                        sigs.append((tick, m.numerator, m.denominator))
-            if not sigs or len({(n, d) for _, n, d in sigs}) != 1 or sigs[0][2] != 4:
+            metre = tempo.one_metre(mf)
+            if metre is None:
                 continue
-            sigs.sort(key=lambda e: e[0])
-            origin, per_bar = sigs[0][0], sigs[0][1]
+            origin, per_bar = metre
             bar = per_bar * tm.tpb
             k = (tm.tick_at(a) - origin - offset) // bar
             start = tm.sec(tm.tick_at(a)) - 0.2

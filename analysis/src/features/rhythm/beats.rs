@@ -467,6 +467,21 @@ mod tests {
         assert!(grid.constant);
     }
 
+    /// A tracked path on `truth` except the beats in `slip`, half a beat late.
+    fn slipped(truth: &[f64], slip: std::ops::Range<usize>, period: f64) -> Vec<f64> {
+        truth
+            .iter()
+            .enumerate()
+            .map(|(k, &t)| {
+                if slip.contains(&k) {
+                    t + 0.5 * period
+                } else {
+                    t
+                }
+            })
+            .collect()
+    }
+
     #[test]
     fn steady_grid_mends_a_half_beat_slip() {
         // Clicks every 43.07 frames (120 BPM); a path that sits half a beat late on beats
@@ -474,17 +489,7 @@ mod tests {
         let period = 60.0 * 22050.0 / 256.0 / 120.0;
         let (x, truth) = clicks(6000, period, 17.0, 0.0);
         let local = local_score(&novelty(&x, 20), period);
-        let path: Vec<f64> = truth
-            .iter()
-            .enumerate()
-            .map(|(k, &t)| {
-                if (40..60).contains(&k) {
-                    t + 0.5 * period
-                } else {
-                    t
-                }
-            })
-            .collect();
+        let path = slipped(&truth, 40..60, period);
         assert!(!fit_grid(&path, period).expect("grid").constant);
         let (g, score) = steady_grid(&local, &path, period).expect("steady");
         assert!(score > mean_score(&local, &path), "{score}");
@@ -503,17 +508,7 @@ mod tests {
         let (x, truth) = clicks(5200, period, 17.0, 0.0);
         let truth = &truth[..120];
         let local = local_score(&novelty(&x, 20), period);
-        let path: Vec<f64> = truth
-            .iter()
-            .enumerate()
-            .map(|(k, &t)| {
-                if (30..70).contains(&k) {
-                    t + 0.5 * period
-                } else {
-                    t
-                }
-            })
-            .collect();
+        let path = slipped(truth, 30..70, period);
         assert!(!fit_grid(&path, period).expect("grid").constant);
         let g = majority_grid(&local, &path, &[period]).expect("majority");
         assert!((g.period / period - 1.0).abs() < 0.0005, "{}", g.period);
