@@ -435,7 +435,15 @@ impl Analyzer {
         self.run_stfts(true);
 
         let t0 = Instant::now();
-        let rhythm = rhythm::analyze(&self.onsets, &self.config.rhythm);
+        let chroma = self.chroma.pitch_classes();
+        let rhythm = rhythm::analyze_with_harmony(
+            &self.onsets,
+            &self.config.rhythm,
+            Some(rhythm::Harmony {
+                chroma: &chroma,
+                frame_rate: self.chroma.frame_rate(),
+            }),
+        );
         let t1 = Instant::now();
         self.timings.rhythm_summary += t1 - t0;
         let harmony = tonal::analyze(&self.chroma, &rhythm.beat_times, &self.config.tonal);

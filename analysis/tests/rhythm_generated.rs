@@ -418,3 +418,72 @@ fn an_off_beat_riff_does_not_move_the_beats() {
         off.len()
     );
 }
+
+#[test]
+fn chord_changes_mark_the_downbeat_when_the_drums_do_not() {
+    // The same kick and hat on every beat (nothing in the drums says which beat is 1), and
+    // chords that change every four beats from the second beat on (a one-beat pickup).
+    // The downbeats are where the chords change.
+    let bpm = 120.0;
+    let beat = 60.0 / bpm;
+    let beats = 72;
+    let offset = 0.3;
+    let n = ((offset + (beats as f64 + 1.0) * beat) * f64::from(SR)) as usize;
+    let mut x = vec![0.0f32; n];
+    let mut noise = Noise(0x1234_5678_9ABC_DEF1);
+    for k in 0..beats {
+        let t = offset + k as f64 * beat;
+        hit(&mut x, t, 0, 0.8, &mut noise);
+        hit(&mut x, t, 2, 0.5, &mut noise);
+    }
+    // C, F, G, A minor (MIDI notes), a bar each, cycling; the pickup holds A minor.
+    let chords: [[f64; 3]; 4] = [
+        [60.0, 64.0, 67.0],
+        [65.0, 69.0, 72.0],
+        [67.0, 71.0, 74.0],
+        [57.0, 60.0, 64.0],
+    ];
+    for k in 0..beats {
+        let chord = if k == 0 {
+            chords[3]
+        } else {
+            chords[((k - 1) / 4) % 4]
+        };
+        let t0 = offset + k as f64 * beat;
+        let a = (t0 * f64::from(SR)) as usize;
+        let b = (((t0 + beat) * f64::from(SR)) as usize).min(n);
+        for (i, s) in x[a..b].iter_mut().enumerate() {
+            let tt = (a + i) as f64 / f64::from(SR);
+            let v: f64 = chord
+                .iter()
+                .map(|&m| {
+                    let f = 440.0 * 2f64.powf((m - 69.0) / 12.0);
+                    (2.0 * std::f64::consts::PI * f * tt).sin()
+                        + 0.4 * (4.0 * std::f64::consts::PI * f * tt).sin()
+                })
+                .sum();
+            *s += (0.06 * v) as f32;
+        }
+    }
+    let r = analyse_mono(&x, AnalysisConfig::default());
+    let t = r.tempo_bpm_global.expect("tempo");
+    assert!((t / bpm - 1.0).abs() < 0.01, "tempo {t}");
+    let downs = &r.downbeat_times;
+    assert!(downs.len() >= 12, "{} downbeats", downs.len());
+    let on_bar = downs
+        .iter()
+        .filter(|&&d| {
+            let k = ((d - offset) / beat).round() as i64;
+            (d - offset - k as f64 * beat).abs() < 0.05 && (k - 1).rem_euclid(4) == 0
+        })
+        .count();
+    println!(
+        "{on_bar} of {} downbeats where the chords change",
+        downs.len()
+    );
+    assert!(
+        on_bar as f64 >= 0.9 * downs.len() as f64,
+        "{on_bar} of {}",
+        downs.len()
+    );
+}

@@ -258,6 +258,54 @@ fn phase_shift(beats: &[f64], period: f64, drums: &[f32], onset: &[f32]) -> f64 
     }
 }
 
+/// Chroma change into each beat (frames `beats` at `frame_rate`) from the one before: one
+/// minus the cosine of their mean chroma (0 for the first beat, or a silent one).
+fn chord_changes(harmony: Option<Harmony>, beats: &[f64], frame_rate: f64) -> Option<Vec<f64>> {
+    let h = harmony?;
+    if h.chroma.is_empty() || h.frame_rate.is_nan() || h.frame_rate <= 0.0 || beats.len() < 2 {
+        return None;
+    }
+    let n = h.chroma.len();
+    let at = |frame: f64| -> usize {
+        ((frame / frame_rate * h.frame_rate).round().max(0.0) as usize).min(n)
+    };
+    let mean = |a: usize, b: usize| -> [f64; 12] {
+        let mut m = [0.0f64; 12];
+        for f in &h.chroma[a.min(n)..b.max(a + 1).min(n)] {
+            for (mi, &v) in m.iter_mut().zip(f) {
+                *mi += f64::from(v);
+            }
+        }
+        m
+    };
+    let per_beat: Vec<[f64; 12]> = beats
+        .iter()
+        .enumerate()
+        .map(|(k, &b)| {
+            let end = match beats.get(k + 1) {
+                Some(&next) => next,
+                None => 2.0 * b - beats[k.saturating_sub(1)],
+            };
+            mean(at(b), at(end))
+        })
+        .collect();
+    let cosine = |x: &[f64; 12], y: &[f64; 12]| -> f64 {
+        let (xy, xx, yy) = x.iter().zip(y).fold((0.0, 0.0, 0.0), |(a, b, c), (p, q)| {
+            (a + p * q, b + p * p, c + q * q)
+        });
+        if xx <= 1e-18 || yy <= 1e-18 {
+            1.0
+        } else {
+            xy / (xx * yy).sqrt()
+        }
+    };
+    Some(
+        std::iter::once(0.0)
+            .chain(per_beat.windows(2).map(|w| 1.0 - cosine(&w[0], &w[1])))
+            .collect(),
+    )
+}
+
 /// The periodicity the metrical family (which grid: the beat or a 2:3 / 3:4 relative) is
 /// read from: the mean of the normalised autocorrelations of the full-band, low (kick,
 /// bass), snare and high (hats) onsets.
@@ -283,8 +331,25 @@ fn band_periodicity(bands: &[Vec<f64>]) -> Vec<f64> {
         .collect()
 }
 
+/// Pitch-class profiles of the same audio (12 bins from C, any scale), `frame_rate` frames
+/// per second from time 0: where the chords change tells beat 1 from the others.
+#[derive(Clone, Copy, Debug)]
+pub struct Harmony<'a> {
+    pub chroma: &'a [[f32; 12]],
+    pub frame_rate: f64,
+}
+
 /// Whole-track (or whole-window) rhythm summary from the accumulated frames.
 pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
+    analyze_with_harmony(acc, cfg, None)
+}
+
+/// [`analyze`], with the chords of the same audio as a downbeat cue.
+pub fn analyze_with_harmony(
+    acc: &OnsetAccumulator,
+    cfg: &RhythmConfig,
+    harmony: Option<Harmony>,
+) -> Rhythm {
     let fr = acc.frame_rate();
     let mut out = Rhythm {
         onset_envelope: Curve::downsample(&acc.onset, 1.0 / fr, cfg.max_curve_points),
@@ -499,9 +564,13 @@ pub fn analyze(acc: &OnsetAccumulator, cfg: &RhythmConfig) -> Rhythm {
         let end = (b - 3.0).max(0.0) as usize;
         energy[..end.min(n)].iter().all(|&e| e <= floor)
     });
-    if let Some((phase, conf)) =
-        meter::downbeat_phase(&beat_frames, grid.period, &signals, starts_music)
-    {
+    if let Some((phase, conf)) = meter::downbeat_phase(
+        &beat_frames,
+        grid.period,
+        &signals,
+        starts_music,
+        chord_changes(harmony, &beat_frames, fr).as_deref(),
+    ) {
         let downbeats: Vec<f64> = beat_frames.iter().skip(phase).step_by(4).copied().collect();
         out.downbeat_times = downbeats.iter().map(|&f| to_secs(f)).collect();
         out.downbeat_confidence = Some(conf);

@@ -131,6 +131,20 @@ impl ChromaAccumulator {
         self.frame_rate
     }
 
+    /// Treble chroma of every frame folded to 12 pitch classes (from C).
+    pub fn pitch_classes(&self) -> Vec<[f32; 12]> {
+        self.treble
+            .iter()
+            .map(|f| {
+                let mut pc = [0f32; 12];
+                for (j, &v) in f.iter().enumerate() {
+                    pc[j / SUB] += v;
+                }
+                pc
+            })
+            .collect()
+    }
+
     /// Frames received.
     pub fn frames(&self) -> usize {
         self.treble.len()
