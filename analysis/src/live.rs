@@ -458,7 +458,19 @@ impl LiveAnalyzer {
         let w = ((self.config.rhythm_window_secs * fr) as usize).min(n);
         let first = n - w;
         let window = self.onsets.window(first..n);
-        let rh = rhythm::analyze(&window, &self.config.rhythm);
+        // The chords over the same seconds (both series end now), as `aidj analyze` reads
+        // them for the downbeats; none while the chroma does not reach back that far.
+        let cfr = self.chroma.frame_rate();
+        let span = ((w as f64 / fr) * cfr).round() as usize;
+        let chroma = (span > 0 && span <= self.chroma.frames()).then(|| {
+            let cn = self.chroma.frames();
+            self.chroma.pitch_classes_of(cn - span..cn)
+        });
+        let harmony = chroma.as_deref().map(|c| rhythm::Harmony {
+            chroma: c,
+            frame_rate: cfr,
+        });
+        let rh = rhythm::analyze_with_harmony(&window, &self.config.rhythm, harmony);
         // Frame 0 of the window is this many seconds after the track start.
         let offset = (self.onsets_dropped + first) as f64 / fr;
         let now = track_secs;
@@ -476,7 +488,6 @@ impl LiveAnalyzer {
             }
         }
         // Key over the key window.
-        let cfr = self.chroma.frame_rate();
         let cn = self.chroma.frames();
         let cw = ((self.config.key_window_secs * cfr) as usize).min(cn);
         if let Some((k, conf)) = tonal::key_of_range(&self.chroma, cn - cw..cn) {

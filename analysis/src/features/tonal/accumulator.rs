@@ -133,7 +133,13 @@ impl ChromaAccumulator {
 
     /// Treble chroma of every frame folded to 12 pitch classes (from C).
     pub fn pitch_classes(&self) -> Vec<[f32; 12]> {
-        self.treble
+        self.pitch_classes_of(0..self.treble.len())
+    }
+
+    /// [`Self::pitch_classes`] of the frames in `range` (clamped to the frames held).
+    pub fn pitch_classes_of(&self, range: std::ops::Range<usize>) -> Vec<[f32; 12]> {
+        let end = range.end.min(self.treble.len());
+        self.treble[range.start.min(end)..end]
             .iter()
             .map(|f| {
                 let mut pc = [0f32; 12];
