@@ -224,12 +224,29 @@ fn pick_onsets(o: &[f32]) -> Vec<f64> {
 /// apart, are to be moved to sit on the beat rather than an off-beat.
 /// 1. Kicks, snares and bass notes (`drums`) sit on the beat: if they are clearly stronger
 ///    half a beat later (straight off-beats) or a third / two thirds later (swung
-///    off-beats, where rides and comping accent the "let"), the beats are off-beats.
+///    off-beats, where rides and comping accent the "let"), the beats are off-beats. This
+///    check reads a frame either side of each beat, so it needs beats at their onset
+///    peaks; without `drums` it is left out.
 /// 2. In swing the beat is the long note of each pair: beats followed a third later by the
 ///    next onset (`onset`) are on the swung off-beat, whatever the accents.
-fn phase_shift(beats: &[f64], period: f64, drums: &[f32], onset: &[f32]) -> f64 {
+fn phase_shift(beats: &[f64], period: f64, drums: Option<&[f32]>, onset: &[f32]) -> f64 {
+    if beats.len() < 2 {
+        return 0.0;
+    }
+    let drum_shift = drums.map_or(0.0, |d| drum_phase(beats, period, d));
+    let moved: Vec<f64> = beats.iter().map(|&b| b + drum_shift * period).collect();
+    if swing::on_swung_off_beats(&moved, onset) {
+        (drum_shift + 1.0 / 3.0).fract()
+    } else {
+        drum_shift
+    }
+}
+
+/// The drum check of [`phase_shift`]: 0, or the fraction of a beat the drums are clearly
+/// stronger at.
+fn drum_phase(beats: &[f64], period: f64, drums: &[f32]) -> f64 {
     let n = drums.len();
-    if beats.len() < 2 || n == 0 {
+    if n == 0 {
         return 0.0;
     }
     let strength = |shift: f64| -> f64 {
@@ -244,18 +261,12 @@ fn phase_shift(beats: &[f64], period: f64, drums: &[f32], onset: &[f32]) -> f64 
             .sum()
     };
     let here = strength(0.0);
-    let drum_shift = [0.5, 1.0 / 3.0, 2.0 / 3.0]
+    [0.5, 1.0 / 3.0, 2.0 / 3.0]
         .iter()
         .map(|&f| (f, strength(f * period)))
         .filter(|&(_, v)| v > PHASE_MARGIN * here)
         .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map_or(0.0, |(f, _)| f);
-    let moved: Vec<f64> = beats.iter().map(|&b| b + drum_shift * period).collect();
-    if swing::on_swung_off_beats(&moved, onset) {
-        (drum_shift + 1.0 / 3.0).fract()
-    } else {
-        drum_shift
-    }
+        .map_or(0.0, |(f, _)| f)
 }
 
 /// Chroma change into each beat (frames `beats` at `frame_rate`) from the one before: one
@@ -439,7 +450,7 @@ pub fn analyze_with_harmony(
     // A path that is not one line may still be a steady piece the tracker slipped on:
     // the steady grid that holds about as much onset strength as the path, else the one
     // most of the path's beats lie on (on the dev, tracker and key sets beat F rose 0.791
-    // -> 0.799, 0.712 -> 0.727 and 0.759 -> 0.780: riffs and breaks that had drawn the path
+    // -> 0.799, 0.712 -> 0.727 and 0.782 -> 0.803: riffs and breaks that had drawn the path
     // to the off-beat for a few bars no longer move the beats).
     let mut steady_phase = false;
     let mut grid_tempo = grid.constant;
@@ -461,8 +472,8 @@ pub fn analyze_with_harmony(
     // The phase checks come after the grid: they move it and the tracked beats together.
     // They read the tracked beats, at their onset peaks. A steady grid that replaced a
     // path that slipped took the phase with the strongest onsets: only the swing check
-    // (the shape of the onsets over the beat) reads it; the drum check, a frame either
-    // side of its beats, moved a steady pop piece off its beat.
+    // (the shape of the onsets over the beat) reads its beats; the drum check there moved
+    // a steady pop piece off its beat.
     let drums: Vec<f32> = low
         .iter()
         .zip(&mid)
@@ -478,13 +489,9 @@ pub fn analyze_with_harmony(
             .iter()
             .map(|&k| grid.origin + grid.period * k as f64)
             .collect();
-        if swing::on_swung_off_beats(&on_grid, &o) {
-            1.0 / 3.0
-        } else {
-            0.0
-        }
+        phase_shift(&on_grid, grid.period, None, &o)
     } else {
-        phase_shift(&tracked, period, &drums, &o)
+        phase_shift(&tracked, period, Some(&drums), &o)
     };
     if shift != 0.0 {
         grid.origin += shift * grid.period;
