@@ -487,3 +487,41 @@ fn chord_changes_mark_the_downbeat_when_the_drums_do_not() {
         downs.len()
     );
 }
+
+#[test]
+fn a_compound_metre_below_the_range_is_read_at_its_eighths_not_at_four_thirds() {
+    // 6/8 at a dotted quarter of 56 (eighths at 168): a kick on beat 1, a snare on beat 2,
+    // hats on every eighth. Its pulses are 56, 168 and the bar; 112 (an eighth and a half)
+    // is none of them. Folded into 60-200 the dotted quarter goes ×3, to its eighths.
+    let eighth = 60.0 / 168.0;
+    let offset = 0.29;
+    let bars = 40;
+    let mut x =
+        vec![0.0f32; ((offset + (bars as f64 * 6.0 + 2.0) * eighth) * f64::from(SR)) as usize];
+    let mut noise = Noise(0x5DEE_CE66_D1CE_4E5B);
+    for k in 0..bars * 6 {
+        let t = offset + k as f64 * eighth;
+        match k % 6 {
+            0 => hit(&mut x, t, 0, 0.9, &mut noise),
+            3 => hit(&mut x, t, 1, 0.8, &mut noise),
+            _ => {}
+        }
+        hit(
+            &mut x,
+            t,
+            2,
+            if k % 3 == 0 { 0.6 } else { 0.35 },
+            &mut noise,
+        );
+    }
+    let r = analyse_mono(&x, AnalysisConfig::default());
+    let t = r.tempo_bpm_global.expect("tempo");
+    println!("6/8 at 56: {t:.2} BPM");
+    assert!((t / 168.0 - 1.0).abs() < 0.01, "tempo {t}");
+    // With a range that holds the dotted quarter, the dotted quarter.
+    let mut cfg = AnalysisConfig::default();
+    cfg.rhythm.min_bpm = 40.0;
+    cfg.rhythm.max_bpm = 100.0;
+    let t = analyse_mono(&x, cfg).tempo_bpm_global.expect("tempo");
+    assert!((t / 56.0 - 1.0).abs() < 0.01, "tempo in 40-100: {t}");
+}

@@ -13,7 +13,8 @@
 //!    estimation based on autocorrelation and cross-correlation with pulses", IEEE/ACM
 //!    TASLP 22(12)); it removes the 2:3 and 3:4 errors of a periodicity-plus-prior pick.
 //! 3. Metrical level (which octave of that grid): the octave relatives of the winner
-//!    (×¼ … ×4) are scored by
+//!    (×¼ … ×4; ×¼, ×½ and ×3 when its beat divides in three, as a compound metre's
+//!    dotted quarter does: its double is no pulse) are scored by
 //!    - a log-normal prior over tempo centred on 120 BPM (σ = 1 octave);
 //!    - onsets per beat: a listener's beat carries a few notes (about 2.4 here: 8ths
 //!      and some 16ths); the bar level carries many, the tatum one or none (weak);
@@ -28,7 +29,9 @@
 //!
 //!    The drum cues count in proportion to the level's own periodicity, so they never
 //!    promote a level that is not a pulse of the piece.
-//! 4. The chosen level is folded by octaves into the user's range; its period is refined
+//! 4. The chosen level is folded by octaves into the user's range (upwards by ×3 when its
+//!    beat divides in three: a 6/8 at 56 is read at its eighths, 168, not at 112, the
+//!    4:3 error of triple and compound metres); its period is refined
 //!    from the autocorrelation peaks at 1, 2, 3, 4, 6 and 8 periods (least squares).
 
 use super::signal::{interp, peak_in};
@@ -58,6 +61,9 @@ const W_BACKBEAT: f64 = 1.0;
 const CONFIDENCE_TEMPERATURE: f64 = 0.2;
 /// Soft-max share at or below which the confidence is 0 (see `estimate`).
 const CONFIDENCE_FLOOR: f64 = 0.7;
+/// How much more periodic a beat's thirds must be than its half for the beat to count as
+/// dividing in three.
+const TERNARY_MARGIN: f64 = 0.1;
 /// Range over which metrical levels are compared before folding into the user's range.
 const SEARCH_MIN_BPM: f64 = 30.0;
 const SEARCH_MAX_BPM: f64 = 300.0;
@@ -149,6 +155,24 @@ impl Periodicity<'_> {
             return 0.0;
         }
         vals.iter().sum::<f64>() / vals.len() as f64
+    }
+
+    /// Whether a beat of `lag` frames divides in three: the periodicity at a third and two
+    /// thirds of it is above that at half of it by [`TERNARY_MARGIN`]. Shuffles and swing
+    /// divide their beat in three too; there only the ×3 relative, mostly beyond the
+    /// search range, replaces the ×2.
+    fn divides_in_three(&self, lag: f64) -> bool {
+        if lag / 3.0 < 2.0 {
+            return false;
+        }
+        match (
+            self.near(lag / 3.0),
+            self.near(2.0 * lag / 3.0),
+            self.near(lag / 2.0),
+        ) {
+            (Some(a), Some(b), Some(h)) => 0.5 * (a + b) > h + TERNARY_MARGIN,
+            _ => false,
+        }
     }
 
     /// Scores a tempo hypothesis (snapped to the nearest periodicity peak within ±3%).
@@ -286,7 +310,14 @@ pub fn estimate(p: &Periodicity, min_bpm: f64, max_bpm: f64) -> Option<TempoEsti
         .iter()
         .copied()
         .max_by(|a, b| a.family.total_cmp(&b.family))?;
-    let best = [0.25, 0.5, 2.0, 4.0]
+    // The faster levels of a beat that divides in three (compound metre, or the dotted
+    // quarter of a 3/4 in running 8ths) are ×3, not ×2: its double is no pulse.
+    let octaves: &[f64] = if p.divides_in_three(family.lag) {
+        &[0.25, 0.5, 3.0]
+    } else {
+        &[0.25, 0.5, 2.0, 4.0]
+    };
+    let best = octaves
         .iter()
         .filter_map(|&r| p.level(family.bpm * r))
         .filter(|l| (SEARCH_MIN_BPM..=SEARCH_MAX_BPM).contains(&l.bpm))
@@ -299,7 +330,11 @@ pub fn estimate(p: &Periodicity, min_bpm: f64, max_bpm: f64) -> Option<TempoEsti
         folded /= 2.0;
     }
     while folded < lo * 0.9999 {
-        folded *= 2.0;
+        folded *= if p.divides_in_three(p.lag_of(folded)) {
+            3.0
+        } else {
+            2.0
+        };
     }
     let chosen = if folded <= hi * 1.0001 {
         if (folded / best.bpm - 1.0).abs() < 1e-9 {
