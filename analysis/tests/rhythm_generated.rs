@@ -525,3 +525,100 @@ fn a_compound_metre_below_the_range_is_read_at_its_eighths_not_at_four_thirds() 
     let t = analyse_mono(&x, cfg).tempo_bpm_global.expect("tempo");
     assert!((t / 56.0 - 1.0).abs() < 0.01, "tempo in 40-100: {t}");
 }
+
+/// A note or chord: pitches in Hz with `harmonics` harmonics each (at 1/h), an attack of
+/// `attack` seconds and an exponential decay of rate `decay` per second.
+struct Tone<'a> {
+    hz: &'a [f64],
+    harmonics: u32,
+    gain: f32,
+    attack: f64,
+    decay: f64,
+}
+
+/// Adds `tone` from `t` for `len` seconds (with a 20 ms release).
+fn add_tone(x: &mut [f32], t: f64, len: f64, tone: &Tone) {
+    let Tone {
+        hz,
+        harmonics,
+        gain,
+        attack,
+        decay,
+    } = *tone;
+    let start = (t * f64::from(SR)).round() as usize;
+    let n = (len * f64::from(SR)) as usize;
+    for i in 0..n {
+        let Some(s) = x.get_mut(start + i) else {
+            break;
+        };
+        let tt = i as f64 / f64::from(SR);
+        let release = ((n - i) as f64 / (0.02 * f64::from(SR))).min(1.0);
+        let env = (tt / attack).min(1.0) * (-tt * decay).exp() * release;
+        let v: f64 = hz
+            .iter()
+            .map(|&f| {
+                (1..=harmonics)
+                    .map(|h| (2.0 * std::f64::consts::PI * f * h as f64 * tt).sin() / h as f64)
+                    .sum::<f64>()
+            })
+            .sum();
+        *s += gain * (env * v / hz.len() as f64) as f32;
+    }
+}
+
+#[test]
+fn chords_that_change_on_the_beat_keep_the_beats_off_an_off_beat_chick() {
+    // No kick, no snare: a pad that changes chord on each downbeat (A minor, D minor,
+    // E minor, F), a bass note on every beat, and a bright "chick" (a hat and a little
+    // snare noise, as a muted guitar scratch) on every off-beat, which makes the onsets
+    // stronger there. The chords change on the beat, so the beats stay on it.
+    let bpm = 120.0;
+    let beat = 60.0 / bpm;
+    let offset = 0.37;
+    let bars = 32;
+    const PAD_GAIN: f32 = 0.5;
+    const BASS_GAIN: f32 = 0.3;
+    const CHICK_SNARE: f32 = 0.3;
+    let progression: [[f64; 3]; 4] = [
+        [220.0, 261.63, 329.63],
+        [293.66, 349.23, 440.0],
+        [329.63, 392.0, 493.88],
+        [349.23, 440.0, 523.25],
+    ];
+    let mut x =
+        vec![0.0f32; ((offset + (bars as f64 * 4.0 + 2.0) * beat) * f64::from(SR)) as usize];
+    let mut noise = Noise(0x1234_5678_9ABC_DEF1);
+    for bar in 0..bars {
+        let hz = &progression[bar % 4];
+        let t0 = offset + bar as f64 * 4.0 * beat;
+        let pad = Tone {
+            hz,
+            harmonics: 4,
+            gain: PAD_GAIN,
+            attack: 0.02,
+            decay: 0.0,
+        };
+        let bass = Tone {
+            hz: &[hz[0] / 2.0],
+            harmonics: 3,
+            gain: BASS_GAIN,
+            attack: 0.005,
+            decay: 4.0,
+        };
+        add_tone(&mut x, t0, 4.0 * beat, &pad);
+        for k in 0..4 {
+            let t = t0 + k as f64 * beat;
+            add_tone(&mut x, t, 0.9 * beat, &bass);
+            hit(&mut x, t + 0.5 * beat, 2, 0.9, &mut noise);
+            hit(&mut x, t + 0.5 * beat, 1, CHICK_SNARE, &mut noise);
+        }
+    }
+    let r = analyse_mono(&x, AnalysisConfig::default());
+    let t = r.tempo_bpm_global.expect("tempo");
+    assert!((t / bpm - 1.0).abs() < 0.01, "tempo {t}");
+    let first = r.beat_phase_secs.expect("phase");
+    let phase = ((first - offset) / beat).rem_euclid(1.0);
+    let off = phase.min(1.0 - phase);
+    println!("chick: first beat {first:.3} s, {off:.2} of a beat from the beat");
+    assert!(off < 0.06, "beats {phase:.2} of a beat after the beat");
+}
