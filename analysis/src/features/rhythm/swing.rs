@@ -116,6 +116,15 @@ fn salience(p: &[f64], lo: f64, hi: f64) -> f64 {
     peak / top.max(1e-12)
 }
 
+/// Where, as a fraction of the beat, the profile is highest within `[lo, hi]`.
+fn peak_position(p: &[f64], lo: f64, hi: f64) -> f64 {
+    let n = p.len() as f64;
+    let a = (lo * n).floor() as usize;
+    let b = ((hi * n).ceil() as usize).min(p.len() - 1);
+    let best = (a..=b).fold(a, |best, i| if p[i] > p[best] { i } else { best });
+    best as f64 / n
+}
+
 /// Least salience of the onsets a third of a beat after the beats for them to be the
 /// second note of a swung pair.
 const LEAD_SALIENCE: f64 = 0.12;
@@ -135,9 +144,17 @@ pub fn on_swung_off_beats(beats: &[f64], onset: &[f32]) -> bool {
     let Some(prof) = beat_profile(beats, onset) else {
         return false;
     };
+    // The lead note sits at a third, not at a quarter: a straight 16th's peak (and its
+    // shoulder, which reaches into the third's window) does not count.
+    if peak_position(&prof, 0.20, 0.45) < 0.29 {
+        return false;
+    }
     let third = salience(&prof, 0.27, 0.40);
+    // The half and the two thirds, and the last 16th: straight 16ths (a rumble after each
+    // kick) put onsets at a quarter that a late onset peak can carry into the third's
+    // window; they have a three-quarter one too, which swing has not.
     let others = salience(&prof, 0.45, 0.55)
-        .max(salience(&prof, 0.60, 0.73))
+        .max(salience(&prof, 0.60, 0.80))
         .max(0.05);
     third > LEAD_SALIENCE && third > LEAD_DOMINANCE * others
 }
