@@ -725,3 +725,51 @@ fn a_broken_kick_without_harmony_keeps_its_beats() {
         );
     }
 }
+
+#[test]
+fn techno_with_hats_in_threes_is_read_at_its_kick() {
+    // A kick on every beat, loud hats on every third 16th (a 3/16 polyrhythm), and a bass
+    // swelling on the off-beats (side-chained) whose note changes each bar. The hats repeat at 2:3 of the beat in
+    // the snare and high bands (138 read at 92); the off-beat bass changes the chroma on
+    // the off-beat. The kick is the beat.
+    let roots = [55.0, 55.0, 65.41, 49.0];
+    for bpm in [128.0, 138.0] {
+        let sixteenth = 15.0 / bpm;
+        let offset = 0.17;
+        let bars = 40;
+        let mut x =
+            vec![0.0f32; ((offset + (bars * 16 + 8) as f64 * sixteenth) * f64::from(SR)) as usize];
+        let mut noise = Noise(0x7EC4_40C0_FFEE_0001);
+        for step in 0..bars * 16 {
+            let t = offset + step as f64 * sixteenth;
+            if step % 4 == 0 {
+                hit(&mut x, t, 0, 0.9, &mut noise);
+            }
+            if step % 3 == 0 {
+                hit(&mut x, t, 2, 1.2, &mut noise);
+            }
+            if step % 4 == 2 {
+                let bass = Tone {
+                    hz: &[roots[(step / 16) % 4]],
+                    harmonics: 3,
+                    gain: 0.35,
+                    attack: 0.02,
+                    decay: 6.0,
+                };
+                add_tone(&mut x, t, 2.0 * sixteenth, &bass);
+            }
+        }
+        let r = analyse_mono(&x, AnalysisConfig::default());
+        let t = r.tempo_bpm_global.expect("tempo");
+        let beat = 4.0 * sixteenth;
+        let first = r.beat_phase_secs.expect("phase");
+        let phase = ((first - offset) / beat).rem_euclid(1.0);
+        let off = phase.min(1.0 - phase);
+        println!("hats in threes {bpm}: {t:.2} BPM, first beat {off:.2} of a beat off the kick");
+        assert!((t / bpm - 1.0).abs() < 0.01, "{bpm}: tempo {t}");
+        assert!(
+            off < 0.06,
+            "{bpm}: beats {phase:.2} of a beat after the kick"
+        );
+    }
+}
