@@ -773,3 +773,54 @@ fn techno_with_hats_in_threes_is_read_at_its_kick() {
         );
     }
 }
+
+#[test]
+fn trap_with_a_syncopated_kick_keeps_its_beats_at_half_time() {
+    // Trap at 140: a kick on 1 and on the 16th before beat 4, a clap on 3, 16th hats for
+    // three beats and a triplet roll on the fourth. Read at half time (70), the second kick
+    // lands three eighths into every second beat, where a swung lead note would be; it is
+    // not swing, and the beats stay on the grid.
+    let bpm = 140.0;
+    let sixteenth = 15.0 / bpm;
+    let offset = 0.27;
+    let bars = 40;
+    let mut x =
+        vec![0.0f32; ((offset + (bars * 16 + 8) as f64 * sixteenth) * f64::from(SR)) as usize];
+    let mut noise = Noise(0x7EA9_1400_5EED_0003);
+    for bar in 0..bars {
+        let t0 = offset + (bar * 16) as f64 * sixteenth;
+        for k in 0..16 {
+            let t = t0 + k as f64 * sixteenth;
+            if k == 0 || k == 11 {
+                hit(&mut x, t, 0, 0.9, &mut noise);
+            }
+            if k == 8 {
+                hit(&mut x, t, 1, 0.8, &mut noise);
+            }
+            if k < 12 {
+                hit(&mut x, t, 2, 0.35, &mut noise);
+            }
+        }
+        for j in 0..6 {
+            hit(
+                &mut x,
+                t0 + (12.0 + j as f64 * 4.0 / 6.0) * sixteenth,
+                2,
+                0.45,
+                &mut noise,
+            );
+        }
+    }
+    let r = analyse_mono(&x, AnalysisConfig::default());
+    let t = r.tempo_bpm_global.expect("tempo");
+    let beat = 4.0 * sixteenth;
+    let first = r.beat_phase_secs.expect("phase");
+    let phase = ((first - offset) / beat).rem_euclid(1.0);
+    let off = phase.min(1.0 - phase);
+    println!("trap: {t:.2} BPM, first beat {off:.2} of a beat off the grid");
+    assert!(
+        (t / bpm - 1.0).abs() < 0.01 || (t / (bpm / 2.0) - 1.0).abs() < 0.01,
+        "tempo {t}"
+    );
+    assert!(off < 0.06, "beats {phase:.2} of a beat off the grid");
+}

@@ -31,10 +31,21 @@ pub struct Swing {
 
 /// Mean onset by phase within the beat (circularly smoothed), `BINS` values.
 fn beat_profile(beats: &[f64], onset: &[f32]) -> Option<Vec<f64>> {
+    beat_profile_of(beats, onset, None)
+}
+
+/// [`beat_profile`] over the beats of one parity (`Some(0)`: the 1st, 3rd, ...; `Some(1)`:
+/// the 2nd, 4th, ...) or all of them.
+fn beat_profile_of(beats: &[f64], onset: &[f32], parity: Option<usize>) -> Option<Vec<f64>> {
     let mut h = vec![0.0f64; BINS];
     let mut c = vec![0.0f64; BINS];
     let mut total_len = 0.0;
-    for w in beats.windows(2) {
+    let mut counted = 0usize;
+    for (k, w) in beats.windows(2).enumerate() {
+        if parity.is_some_and(|p| k % 2 != p) {
+            continue;
+        }
+        counted += 1;
         let (a, b) = (w[0], w[1]);
         let len = b - a;
         if len.is_nan() || len <= 1.0 {
@@ -57,7 +68,7 @@ fn beat_profile(beats: &[f64], onset: &[f32]) -> Option<Vec<f64>> {
     if total_len <= 0.0 || c.iter().any(|&x| x <= 0.0) {
         return None;
     }
-    let mean_len = total_len / (beats.len() - 1) as f64;
+    let mean_len = total_len / counted.max(1) as f64;
     let raw: Vec<f64> = h.iter().zip(&c).map(|(h, c)| h / c).collect();
     // Smooth over about one frame.
     let sigma = (0.7 * BINS as f64 / mean_len).max(1.0);
@@ -141,20 +152,28 @@ pub fn on_swung_off_beats(beats: &[f64], onset: &[f32]) -> bool {
     if beats.len() < 8 {
         return false;
     }
-    let Some(prof) = beat_profile(beats, onset) else {
-        return false;
-    };
+    // Swing is a feel of every beat: the odd and the even beats must each show it. A
+    // syncopated kick once a bar (trap read at half time: a 16th before beat 4 lands at
+    // three eighths of every second beat) shows on one of them only.
+    [None, Some(0), Some(1)]
+        .iter()
+        .all(|&parity| beat_profile_of(beats, onset, parity).is_some_and(|p| lead_third(&p)))
+}
+
+/// The beat profile of [`on_swung_off_beats`]: onsets at the beat and a third after it,
+/// little at one half, two thirds or three quarters.
+fn lead_third(prof: &[f64]) -> bool {
     // The lead note sits at a third, not at a quarter: a straight 16th's peak (and its
     // shoulder, which reaches into the third's window) does not count.
-    if peak_position(&prof, 0.20, 0.45) < 0.29 {
+    if peak_position(prof, 0.20, 0.45) < 0.29 {
         return false;
     }
-    let third = salience(&prof, 0.27, 0.40);
+    let third = salience(prof, 0.27, 0.40);
     // The half and the two thirds, and the last 16th: straight 16ths (a rumble after each
     // kick) put onsets at a quarter that a late onset peak can carry into the third's
     // window; they have a three-quarter one too, which swing has not.
-    let others = salience(&prof, 0.45, 0.55)
-        .max(salience(&prof, 0.60, 0.80))
+    let others = salience(prof, 0.45, 0.55)
+        .max(salience(prof, 0.60, 0.80))
         .max(0.05);
     third > LEAD_SALIENCE && third > LEAD_DOMINANCE * others
 }
