@@ -106,6 +106,14 @@ fn analyse_mono(x: &[f32], cfg: AnalysisConfig) -> Rhythm {
     a.finish().0.rhythm
 }
 
+/// The first beat, where it falls within the true beat (0..1) and how far that is from
+/// the nearest true beat (0..0.5), for beats every `beat` seconds from `offset`.
+fn beat_phase(r: &Rhythm, offset: f64, beat: f64) -> (f64, f64, f64) {
+    let first = r.beat_phase_secs.expect("phase");
+    let phase = ((first - offset) / beat).rem_euclid(1.0);
+    (first, phase, phase.min(1.0 - phase))
+}
+
 const K: u8 = 1;
 const S: u8 = 2;
 const H: u8 = 4;
@@ -353,9 +361,7 @@ fn swing_with_accented_off_beats_keeps_its_beat() {
         let r = analyse_mono(&x, AnalysisConfig::default());
         let t = r.tempo_bpm_global.expect("tempo");
         assert!((t / bpm - 1.0).abs() < 0.01, "{bpm}: tempo {t}");
-        let first = r.beat_phase_secs.expect("phase");
-        let phase = ((first - offset) / beat).rem_euclid(1.0);
-        let off = phase.min(1.0 - phase);
+        let (first, phase, off) = beat_phase(&r, offset, beat);
         println!("{bpm}: first beat {first:.3} s, {off:.2} of a beat from the beat");
         assert!(
             off < 0.06,
@@ -623,9 +629,7 @@ fn chords_that_change_on_the_beat_keep_the_beats_off_an_off_beat_chick() {
     let r = analyse_mono(&x, AnalysisConfig::default());
     let t = r.tempo_bpm_global.expect("tempo");
     assert!((t / bpm - 1.0).abs() < 0.01, "tempo {t}");
-    let first = r.beat_phase_secs.expect("phase");
-    let phase = ((first - offset) / beat).rem_euclid(1.0);
-    let off = phase.min(1.0 - phase);
+    let (first, phase, off) = beat_phase(&r, offset, beat);
     println!("chick: first beat {first:.3} s, {off:.2} of a beat from the beat");
     assert!(off < 0.06, "beats {phase:.2} of a beat after the beat");
 }
@@ -677,9 +681,7 @@ fn a_rumble_after_each_kick_keeps_the_beats_on_the_kick() {
         let r = analyse_mono(&x, AnalysisConfig::default());
         let t = r.tempo_bpm_global.expect("tempo");
         assert!((t / bpm - 1.0).abs() < 0.01, "{bpm}: tempo {t}");
-        let first = r.beat_phase_secs.expect("phase");
-        let phase = ((first - offset) / beat).rem_euclid(1.0);
-        let off = phase.min(1.0 - phase);
+        let (first, phase, off) = beat_phase(&r, offset, beat);
         println!("rumble {bpm}: first beat {first:.3} s, {off:.2} of a beat off");
         assert!(
             off < 0.06,
@@ -715,9 +717,7 @@ fn a_broken_kick_without_harmony_keeps_its_beats() {
         let t = r.tempo_bpm_global.expect("tempo");
         assert!((t / bpm - 1.0).abs() < 0.01, "{bpm}: tempo {t}");
         let beat = 60.0 / bpm;
-        let first = r.beat_phase_secs.expect("phase");
-        let phase = ((first - 0.43) / beat).rem_euclid(1.0);
-        let off = phase.min(1.0 - phase);
+        let (first, phase, off) = beat_phase(&r, 0.43, beat);
         println!("broken kick {bpm}: first beat {first:.3} s, {off:.2} of a beat off");
         assert!(
             off < 0.06,
@@ -762,9 +762,7 @@ fn techno_with_hats_in_threes_is_read_at_its_kick() {
         let r = analyse_mono(&x, AnalysisConfig::default());
         let t = r.tempo_bpm_global.expect("tempo");
         let beat = 4.0 * sixteenth;
-        let first = r.beat_phase_secs.expect("phase");
-        let phase = ((first - offset) / beat).rem_euclid(1.0);
-        let off = phase.min(1.0 - phase);
+        let (first, phase, off) = beat_phase(&r, offset, beat);
         println!("hats in threes {bpm}: {t:.2} BPM, first beat {off:.2} of a beat off the kick");
         assert!((t / bpm - 1.0).abs() < 0.01, "{bpm}: tempo {t}");
         assert!(
@@ -814,9 +812,7 @@ fn trap_with_a_syncopated_kick_keeps_its_beats_at_half_time() {
     let r = analyse_mono(&x, AnalysisConfig::default());
     let t = r.tempo_bpm_global.expect("tempo");
     let beat = 4.0 * sixteenth;
-    let first = r.beat_phase_secs.expect("phase");
-    let phase = ((first - offset) / beat).rem_euclid(1.0);
-    let off = phase.min(1.0 - phase);
+    let (first, phase, off) = beat_phase(&r, offset, beat);
     println!("trap: {t:.2} BPM, first beat {off:.2} of a beat off the grid");
     assert!(
         (t / bpm - 1.0).abs() < 0.01 || (t / (bpm / 2.0) - 1.0).abs() < 0.01,
