@@ -762,7 +762,7 @@ fn techno_with_hats_in_threes_is_read_at_its_kick() {
         let r = analyse_mono(&x, AnalysisConfig::default());
         let t = r.tempo_bpm_global.expect("tempo");
         let beat = 4.0 * sixteenth;
-        let (first, phase, off) = beat_phase(&r, offset, beat);
+        let (_, phase, off) = beat_phase(&r, offset, beat);
         println!("hats in threes {bpm}: {t:.2} BPM, first beat {off:.2} of a beat off the kick");
         assert!((t / bpm - 1.0).abs() < 0.01, "{bpm}: tempo {t}");
         assert!(
@@ -812,7 +812,7 @@ fn trap_with_a_syncopated_kick_keeps_its_beats_at_half_time() {
     let r = analyse_mono(&x, AnalysisConfig::default());
     let t = r.tempo_bpm_global.expect("tempo");
     let beat = 4.0 * sixteenth;
-    let (first, phase, off) = beat_phase(&r, offset, beat);
+    let (_, phase, off) = beat_phase(&r, offset, beat);
     println!("trap: {t:.2} BPM, first beat {off:.2} of a beat off the grid");
     assert!(
         (t / bpm - 1.0).abs() < 0.01 || (t / (bpm / 2.0) - 1.0).abs() < 0.01,
