@@ -35,7 +35,10 @@ pub fn find_audio(folder: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
     }
     let glob = matcher(pattern)?;
     let recursive = pattern.contains("**") || pattern.contains('/');
+    // Libraries are often folders of links into other folders: follow them (walkdir
+    // reports a link loop as an error, skipped below, rather than looping).
     let walker = walkdir::WalkDir::new(folder)
+        .follow_links(true)
         .max_depth(if recursive { usize::MAX } else { 1 })
         .sort_by_file_name();
     let mut found = Vec::new();
@@ -162,6 +165,36 @@ mod tests {
         let unique = unique_report_paths(paths, &audio);
         assert_eq!(unique[0], PathBuf::from("/m/a.json"));
         assert_eq!(unique[1], PathBuf::from("/m/a.flac.json"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn linked_files_and_folders_are_found_and_loops_end() {
+        use std::os::unix::fs::symlink;
+        let music = tempfile::tempdir().expect("tempdir");
+        let library = tempfile::tempdir().expect("tempdir");
+        fs::write(music.path().join("a.flac"), b"x").expect("write");
+        fs::create_dir(music.path().join("house")).expect("mkdir");
+        fs::write(music.path().join("house/b.mp3"), b"x").expect("write");
+        symlink(music.path().join("a.flac"), library.path().join("a.flac")).expect("link");
+        symlink(music.path().join("house"), library.path().join("house")).expect("link");
+        // A link back up: recursion must not loop.
+        symlink(library.path(), library.path().join("house-loop")).expect("link");
+        let names = |found: Vec<PathBuf>| -> Vec<String> {
+            found
+                .iter()
+                .map(|p| {
+                    let rel = p.strip_prefix(library.path()).expect("under the library");
+                    rel.to_string_lossy().into_owned()
+                })
+                .collect()
+        };
+        let flat = find_audio(library.path(), &default_pattern()).expect("find");
+        assert_eq!(names(flat), vec!["a.flac".to_string()]);
+        let deep = find_audio(library.path(), "**/*.{flac,mp3}").expect("find");
+        let deep = names(deep);
+        assert!(deep.contains(&"a.flac".to_string()), "{deep:?}");
+        assert!(deep.contains(&"house/b.mp3".to_string()), "{deep:?}");
     }
 
     #[test]
