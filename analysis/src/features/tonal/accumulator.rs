@@ -37,6 +37,14 @@ const TUNING_MAX_HZ: f32 = 5000.0;
 const REL_FLOOR: f32 = 3e-3;
 /// Tuning votes only from peaks within 40 dB of the frame's strongest one.
 const TUNING_REL_FLOOR: f32 = 1e-2;
+/// Log-magnitude curvature (second difference at the peak bin) from which a peak counts
+/// fully in the pitch-class profiles; flatter peaks count in proportion. A steady partial
+/// in the Hann window gives about 1.44, a note starting mid-frame about 0.4. In techno the
+/// kick's pitch sweep, in every frame (the window is longer than a beat), left ripples
+/// that read as notes: a kick tuned to the tonic added its fifth and third, E minor read
+/// as E major (generated techno, and real recordings' reports of fifth and parallel
+/// errors). Real acoustic recordings have few peaks this flat.
+const STEADY_CURVATURE: f32 = 0.3;
 /// A frame whose strongest peak is below this amplitude is silent (-80 dBFS).
 pub(crate) const SILENCE: f32 = 1e-4;
 /// Peaks kept for the roughness of a frame.
@@ -250,10 +258,16 @@ impl ChromaAccumulator {
             let amp = m * (1.0 + lift * (1.0 + lift * (0.5 + lift / 6.0)));
             let i = k - self.lo;
             let midi = self.midi[i] + delta * self.dmidi[i];
-            self.peaks.push((k as u32, midi, amp));
+            // How much of a steady partial the peak is: a sinusoid steady over the frame
+            // has a log-magnitude curvature near -1.44 (Hann window); a pitch glide (a
+            // kick's or a tom's sweep) or noise has only flat ripples, and a note that
+            // starts in the middle of the frame about -0.4. Flat peaks count for little.
+            let steady = (-den / STEADY_CURVATURE).clamp(0.0, 1.0);
+            let tonal = amp * steady;
+            self.peaks.push((k as u32, midi, tonal));
             let cell = (midi * SUB as f32).max(0.0) as usize;
             if let Some(g) = self.grid.get_mut(cell) {
-                *g = g.max(amp);
+                *g = g.max(tonal);
             }
             if k >= self.tuning_lo && k < self.tuning_hi && amp > tuning_floor {
                 // Deviation from the nearest semitone, -0.5..0.5 (casts floor: MIDI > 20).
