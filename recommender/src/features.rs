@@ -135,6 +135,8 @@ pub struct TrackFeatures {
     values: [Option<f64>; COLUMNS.len()],
     /// The track's key (drives `key_root`/`key_mode_minor` and the harmonic rules).
     pub key: Option<Key>,
+    /// How sure the analyser was of that key, 0..1 (`analysis.tonal.key_confidence`).
+    pub key_confidence: Option<f64>,
     pub meta: TrackMeta,
 }
 
@@ -180,6 +182,8 @@ impl TrackFeatures {
         let key = text(tonal.and_then(|t| t.get("key")))
             .and_then(|k| Key::parse(&k))
             .or_else(|| text(tonal.and_then(|t| t.get("camelot"))).and_then(|k| Key::parse(&k)));
+        let key_confidence =
+            finite(tonal.and_then(|t| t.get("key_confidence"))).map(|c| c.clamp(0.0, 1.0));
         let mut values = [None; COLUMNS.len()];
         for (slot, col) in values.iter_mut().zip(COLUMNS.iter()) {
             if let Source::Number(path) = col.source {
@@ -193,7 +197,12 @@ impl TrackFeatures {
             artist: text(m.and_then(|m| m.get("artist"))),
             duration: finite(m.and_then(|m| m.get("duration"))).filter(|d| *d >= 0.0),
         };
-        Ok(TrackFeatures { values, key, meta })
+        Ok(TrackFeatures {
+            values,
+            key,
+            key_confidence,
+            meta,
+        })
     }
 
     /// Reads one of our own reports.
@@ -273,7 +282,8 @@ mod tests {
         let v: Value = serde_json::from_str(
             r#"{"metadata": {"path": "a.mp3", "title": "A", "artist": null},
                 "analysis": {"rhythm": {"tempo_bpm_global": 128.0, "swing_analysis": null},
-                             "tonal": {"key": "A minor", "spectral_centroid": {"mean": "x"}},
+                             "tonal": {"key": "A minor", "key_confidence": 0.25,
+                                       "spectral_centroid": {"mean": "x"}},
                              "mood": {"energy": 0.7}}}"#,
         )
         .unwrap();
@@ -282,6 +292,7 @@ mod tests {
         assert_eq!(f.energy(), Some(0.7));
         assert_eq!(f.get("key_root").unwrap(), Some(9.0));
         assert_eq!(f.get("key_mode_minor").unwrap(), Some(1.0));
+        assert_eq!(f.key_confidence, Some(0.25));
         assert_eq!(f.get("swing_ratio").unwrap(), None);
         assert_eq!(f.get("spectral_centroid").unwrap(), None);
         assert_eq!(f.meta.artist, None);
@@ -298,6 +309,7 @@ mod tests {
                 .unwrap();
         let f = TrackFeatures::from_report_value(&v).unwrap();
         assert_eq!(f.key, Some(Key::new(0, false)));
+        assert_eq!(f.key_confidence, None);
     }
 
     #[test]

@@ -41,7 +41,9 @@
 //! H = 1 same key, 0.85 +-1 or relative, 0.6 diagonal (+-1 and other letter),
 //!     0.5 +2 or +7 ("energy boost"), 0 clash
 //!     -- on the key heard at the seed's tempo: without keylock the candidate, played at
-//!        rate bpm_s / (bpm_c * m), moves round(12 * log2(rate)) semitones
+//!        rate bpm_s / (bpm_c * m), moves round(12 * log2(rate)) semitones;
+//!     then H = 0.5 + (H - 0.5) * trust, trust = 0.5 + 0.5 * min(1, key_confidence_c / 0.5)
+//!     (1 without a confidence): an unsure key counts less ([`query::key_trust`])
 //! E = max(0, 1 - |(energy_c - energy_s) - target| / 0.25),
 //!     target = 0 (hold), +0.10 (build), -0.15 (drop)
 //! A = earlier appearances of c's artist (the seed, the last 10 tracks of the history,

@@ -101,6 +101,9 @@ pub struct Track {
     pub key: Option<String>,
     /// "8A".
     pub camelot: Option<String>,
+    /// The report's `key_confidence`, 0..1: unsure keys count less in the key rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_confidence: Option<f64>,
     /// Mood energy, 0..1.
     pub energy: Option<f64>,
     pub cluster: usize,
@@ -174,6 +177,8 @@ pub(crate) struct Index {
     pub bpm: Vec<f64>,
     /// Key index (see [`Key::index`]); `u8::MAX` when unknown.
     pub key: Vec<u8>,
+    /// How far the key rules trust each key (see `query::key_trust`).
+    pub key_trust: Vec<f64>,
     /// NaN when unknown.
     pub energy: Vec<f64>,
     /// Column index (in `COLUMNS`) of each model column.
@@ -392,6 +397,7 @@ impl Model {
                     bpm: t.bpm(),
                     key: t.key.map(Key::name),
                     camelot: t.key.map(Key::camelot_code),
+                    key_confidence: t.key_confidence,
                     energy: t.energy(),
                     cluster: labels[i],
                     heldout: is_test[i],
@@ -587,6 +593,7 @@ impl Model {
             unit: Vec::with_capacity(n * stride),
             bpm: Vec::with_capacity(n),
             key: Vec::with_capacity(n),
+            key_trust: Vec::with_capacity(n),
             energy: Vec::with_capacity(n),
             column_ids,
         };
@@ -613,6 +620,8 @@ impl Model {
                 .or(t.camelot.as_deref())
                 .and_then(Key::parse);
             idx.key.push(key.map_or(u8::MAX, |k| k.index() as u8));
+            idx.key_trust
+                .push(crate::query::key_trust(t.key_confidence));
             idx.energy.push(t.energy.unwrap_or(f64::NAN));
         }
         self.index = idx;

@@ -510,3 +510,39 @@ fn duration_bounds_leave_out_intros_and_mixes_and_unsure_seeds_weigh_less() {
         );
     }
 }
+
+#[test]
+fn an_unsure_key_counts_less_than_a_sure_one() {
+    let mut rng = Lcg(23);
+    let t0 = rng.timbre();
+    let tim = near(&t0, 0.1, &mut rng);
+    let mut tracks = vec![track("seed", "S", 128.0, "A minor", 0.6, &t0)];
+    // The same tempo, key, energy and timbre; only the analyser's confidence in the key
+    // differs (the unsure one is listed first, so input order cannot explain the ranking).
+    for (name, conf) in [("unsure", 0.05), ("sure", 0.9), ("no confidence", f64::NAN)] {
+        let mut t = track(name, name, 128.0, "A minor", 0.6, &tim);
+        t.key_confidence = conf.is_finite().then_some(conf);
+        tracks.push(t);
+    }
+    tracks.extend(filler(40, &mut rng));
+    let model = Model::train(&dataset(tracks), &TrainOptions::default()).expect("train");
+    let s = model
+        .recommend(Seed::Track(index(&model, "seed")), &opts())
+        .unwrap();
+    let rank = |title: &str| {
+        titles(&model, &s)
+            .iter()
+            .position(|t| t == title)
+            .unwrap_or_else(|| panic!("{title} not suggested"))
+    };
+    assert!(rank("sure") < rank("unsure"), "{:?}", titles(&model, &s));
+    let part = |title: &str| s[rank(title)].parts.key;
+    assert_eq!(part("sure"), 1.0);
+    assert_eq!(part("no confidence"), 1.0);
+    // Trust 0.5 + 0.5 * 0.05 / 0.5 = 0.55: the same key scores 0.5 + 0.5 * 0.55.
+    assert!((part("unsure") - 0.775).abs() < 1e-9, "{}", part("unsure"));
+    // The confidence survives the model file.
+    let back = Model::from_json(&model.to_json()).expect("round trip");
+    let unsure = index(&back, "unsure");
+    assert_eq!(back.tracks[unsure].key_confidence, Some(0.05));
+}
