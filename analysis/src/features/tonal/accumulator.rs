@@ -258,10 +258,7 @@ impl ChromaAccumulator {
             let amp = m * (1.0 + lift * (1.0 + lift * (0.5 + lift / 6.0)));
             let i = k - self.lo;
             let midi = self.midi[i] + delta * self.dmidi[i];
-            // How much of a steady partial the peak is: a sinusoid steady over the frame
-            // has a log-magnitude curvature near -1.44 (Hann window); a pitch glide (a
-            // kick's or a tom's sweep) or noise has only flat ripples, and a note that
-            // starts in the middle of the frame about -0.4. Flat peaks count for little.
+            // A pitch sweep or noise leaves flat peaks: they count by their curvature.
             let steady = (-den / STEADY_CURVATURE).clamp(0.0, 1.0);
             let tonal = amp * steady;
             self.peaks.push((k as u32, midi, tonal));
