@@ -266,11 +266,13 @@ impl ChromaAccumulator {
             if let Some(g) = self.grid.get_mut(cell) {
                 *g = g.max(tonal);
             }
-            if k >= self.tuning_lo && k < self.tuning_hi && amp > tuning_floor {
+            // Tuning votes count by steadiness too: a loud kick's glide to its tail is
+            // sharp of it for most of its length and voted 10-35 cents sharp.
+            if k >= self.tuning_lo && k < self.tuning_hi && tonal > tuning_floor {
                 // Deviation from the nearest semitone, -0.5..0.5 (casts floor: MIDI > 20).
                 let dev = midi - (midi + 0.5) as u32 as f32;
                 let bin = (((dev + 0.5) * 100.0) as usize).min(TUNING_BINS - 1);
-                self.tuning_hist[bin] += f64::from(amp);
+                self.tuning_hist[bin] += f64::from(tonal);
             }
             // Keep the strongest peaks (insertion into a short sorted array).
             let hz = (k as f32 + delta) * self.bin_hz;

@@ -18,6 +18,9 @@
 //! on any other degree, and chords shared by relative keys (C major / A minor) are told
 //! apart mostly by which root the bass returns to. The bass chroma (peaks below 250 Hz)
 //! is correlated with a tonic-heavy bass profile and added with weight [`BASS_WEIGHT`].
+//!
+//! Mode prior: minor keys get [`MINOR_PRIOR`] on top, which decides near ties between a
+//! key and its parallel major; the confidence is measured without it ([`key_confidence`]).
 
 /// EDMA major and minor profiles (Faraldo et al. 2016).
 pub const EDMA_MAJOR: [f64; 12] = [
@@ -44,6 +47,15 @@ pub const BASS_MAJOR: [f64; 12] = [
 pub const BASS_MINOR: [f64; 12] = [
     1.0, 0.0, 0.15, 0.35, 0.05, 0.45, 0.0, 0.5, 0.4, 0.0, 0.35, 0.05,
 ];
+/// Added to every minor key's score: a prior for the mode. With spectra full of overtones
+/// (the 5th harmonic of every note is a major third) a minor track's mode evidence is
+/// often a near tie, and popular and electronic music is mostly minor, so an even split
+/// reads those ties as major about half the time. On 16 real electronic tracks where
+/// Essentia (bgate) and madmom's CNN agree on the key, this took us from 8 to 11 exact
+/// (five of the eight misses had been minor read as major); the 70-piece key set keeps
+/// 63 exact, and generated techno (half major by construction) loses 1-2 tracks in 96.
+/// The prior chooses between near ties but adds no confidence: see [`key_confidence`].
+pub const MINOR_PRIOR: f64 = 0.05;
 /// Weight of the bass correlation relative to the treble one.
 pub const BASS_WEIGHT: f64 = 0.5;
 
@@ -67,9 +79,10 @@ pub fn pearson_rotated(x: &[f64; 12], profile: &[f64; 12], root: usize) -> f64 {
     }
 }
 
-/// Scores of the 24 keys (index `2 * root + minor`), each in -1..1: the mean of the
-/// treble correlations plus [`BASS_WEIGHT`] times the bass correlation, divided by
-/// `1 + BASS_WEIGHT` (the bass term is left out when the bass chroma is empty).
+/// Scores of the 24 keys (index `2 * root + minor`): the mean of the treble
+/// correlations plus [`BASS_WEIGHT`] times the bass correlation, divided by
+/// `1 + BASS_WEIGHT` (the bass term is left out when the bass chroma is empty), plus
+/// [`MINOR_PRIOR`] for minor keys when there is any evidence at all.
 pub fn key_scores(treble: &[f64; 12], bass: &[f64; 12]) -> [f64; 24] {
     let bass_sum: f64 = bass.iter().sum();
     let treble_sum: f64 = treble.iter().sum();
@@ -96,6 +109,9 @@ pub fn key_scores(treble: &[f64; 12], bass: &[f64; 12]) -> [f64; 24] {
             (false, true) => pearson_rotated(bass, bp, root),
             (false, false) => 0.0,
         };
+        if minor && (use_treble || use_bass) {
+            *o += MINOR_PRIOR;
+        }
     }
     out
 }
@@ -105,6 +121,19 @@ pub fn best_two(scores: &[f64; 24]) -> (usize, usize) {
     let mut order: Vec<usize> = (0..24).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
     (order[0], order[1])
+}
+
+/// Confidence in key `chosen` of a score table: [`confidence`] of its evidence (the score
+/// without [`MINOR_PRIOR`]) against the best evidence for any other key. A near tie that
+/// the prior broke has no confidence.
+pub fn key_confidence(scores: &[f64; 24], chosen: usize) -> f64 {
+    let evidence = |i: usize| scores[i] - if i % 2 == 1 { MINOR_PRIOR } else { 0.0 };
+    let other = (0..24)
+        .filter(|&i| i != chosen)
+        .map(evidence)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let own = evidence(chosen);
+    confidence(own, other.min(own))
 }
 
 /// Confidence in 0..1 from the best score `s1` and the runner-up's `s2` (both -1..1).

@@ -212,7 +212,7 @@ pub fn analyze_range(
     let (best, second) = keyfind::best_two(&scores);
     let key = Key::from_index(best as u8);
     let runner = Key::from_index(second as u8);
-    let conf = keyfind::confidence(scores[best], scores[second]);
+    let conf = keyfind::key_confidence(&scores, best);
     let mut order: Vec<usize> = (0..24).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
 
@@ -295,10 +295,10 @@ pub fn key_of_range(acc: &ChromaAccumulator, frames: Range<usize>) -> Option<(Ke
         &clarity_weighted(&treble, &active),
         &clarity_weighted(&bass, &active),
     );
-    let (best, second) = keyfind::best_two(&scores);
+    let (best, _) = keyfind::best_two(&scores);
     Some((
         Key::from_index(best as u8),
-        keyfind::confidence(scores[best], scores[second]),
+        keyfind::key_confidence(&scores, best),
     ))
 }
 
@@ -586,16 +586,12 @@ fn modulation(
         let bs = mean_profile(bass, active, frames.clone());
         let sc = keyfind::key_scores(&t, &bs);
         let k = Key::from_index(path[b] as u8);
-        let other = (0..24)
-            .filter(|&i| i != path[b])
-            .map(|i| sc[i])
-            .fold(f64::NEG_INFINITY, f64::max);
         segments.push(KeySegment {
             start: time0 + frames.start as f64 / fr,
             end: time0 + frames.end as f64 / fr,
             key: k.name(),
             camelot: k.camelot_code(),
-            confidence: finite(keyfind::confidence(sc[path[b]], other.min(sc[path[b]]))),
+            confidence: finite(keyfind::key_confidence(&sc, path[b])),
         });
         b = e;
     }
