@@ -199,6 +199,29 @@ mod tests {
     }
 
     #[test]
+    fn a_mode_tie_reads_minor_without_confidence() {
+        // Root and fifth only (a power chord on E, bass on E): no third, no mode.
+        let mut t = [0.0; 12];
+        t[4] = 1.0;
+        t[11] = 0.8;
+        let mut b = [0.0; 12];
+        b[4] = 1.0;
+        let s = key_scores(&t, &b);
+        let (best, _) = best_two(&s);
+        assert_eq!(best, 2 * 4 + 1, "E minor: {s:?}");
+        assert!(
+            key_confidence(&s, best) < 0.05,
+            "{}",
+            key_confidence(&s, best)
+        );
+        // The same with a major third: E major, and the prior does not hide it.
+        t[8] = 0.7;
+        let s = key_scores(&t, &b);
+        let (best, _) = best_two(&s);
+        assert_eq!(best, 2 * 4, "E major: {s:?}");
+    }
+
+    #[test]
     fn flat_chroma_has_no_confidence() {
         let s = key_scores(&[1.0; 12], &[1.0; 12]);
         let (a, b) = best_two(&s);
