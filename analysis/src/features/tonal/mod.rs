@@ -68,7 +68,7 @@ pub struct KeyCandidate {
     pub key: Option<String>,
     /// "8A".
     pub camelot: Option<String>,
-    /// Correlation score, -1..1.
+    /// Correlation score, -1..1, plus `keyfind::MINOR_PRIOR` (0.05) for minor keys.
     pub score: Option<f64>,
 }
 

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Builds a reference set of real electronic music into OUTDIR (default target/elecref):
+# the 43 soundtrack pieces of two Debian packages (singularity-music: 13 industrial /
+# electronic tracks; warzone2100-music: 30 electronic / orchestral tracks, Opus), decoded
+# to 44.1 kHz FLAC with ffmpeg. There is no human truth: two independent reference tools
+# read every key (Essentia 2.1's KeyExtractor with the edma, bgate and temperley
+# profiles, and madmom 0.16's CNN key classifier), and truth.tsv keeps the tracks where
+# bgate and madmom agree. Tempo: Essentia's RhythmExtractor2013 (refs.tsv).
+#   scripts/elecref/build.sh [OUTDIR]     then   scripts/elecref/score.sh [OUTDIR]
+# Needs apt-get download access, ffmpeg and python3-venv; the references (about 20 minutes
+# on 2 cores) run in OUTDIR/venv (pip: essentia, madmom and their build requirements).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=${1:-$HERE/../../target/elecref}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+cd "$OUT"
+rm -rf debs extract
+mkdir -p debs extract audio refs
+echo "== download + extract"
+(cd debs && { apt-get download singularity-music warzone2100-music >/dev/null 2>&1 ||
+  { apt-get update -qq && apt-get download singularity-music warzone2100-music >/dev/null; }; })
+: > packages.tsv
+for d in debs/*.deb; do
+  p=$(dpkg-deb -f "$d" Package)
+  printf '%s\t%s\n' "$p" "$(dpkg-deb -f "$d" Version)" >> packages.tsv
+  dpkg-deb -x "$d" "extract/$p"
+done
+echo "== decode to FLAC"
+find extract/singularity-music -name '*.ogg' | sort | while read -r f; do
+  n="sing_$(basename "$f" .ogg | tr ' ' '_').flac"
+  [ -f "audio/$n" ] || ffmpeg -v error -nostdin -i "$f" -ar 44100 "audio/$n"
+done
+find extract/warzone2100-music -name '*.opus' | sort | while read -r f; do
+  album=$(basename "$(dirname "$f")"); album=${album%%_*}
+  n="wz_${album}_$(basename "$f" .opus).flac"
+  [ -f "audio/$n" ] || ffmpeg -v error -nostdin -i "$f" -ar 44100 "audio/$n"
+done
+echo "$(ls audio | wc -l) tracks in $OUT/audio"
+echo "== reference tools (venv)"
+if [ ! -x venv/bin/python ] || ! venv/bin/python -c "import essentia, madmom" 2>/dev/null; then
+  python3 -m venv venv
+  venv/bin/pip install -q --disable-pip-version-check "numpy<2" scipy cython wheel mido essentia
+  # madmom 0.16.1 (the last release) builds only without build isolation.
+  venv/bin/pip install -q --disable-pip-version-check --no-build-isolation madmom
+fi
+ls audio/*.flac | xargs -n 8 -P 2 venv/bin/python "$HERE/refs.py" refs
+venv/bin/python "$HERE/refs.py" --summary refs audio > /dev/null
+echo "wrote $OUT/refs.tsv and $OUT/truth.tsv ($(($(wc -l < truth.tsv) - 1)) tracks where bgate and madmom agree)"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Analyses the electronic reference set (build.sh) with the release aidj and scores the
+# keys against the tracks where Essentia (bgate) and madmom agree, with
+# ../keyset/score.py; then prints how often we agree with each reference on all tracks.
+#   scripts/elecref/score.sh [OUTDIR]     (default target/elecref)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=${1:-$HERE/../../target/elecref}
+cd "$HERE/../.."
+cargo build --release -q -p aidj-cli
+./target/release/aidj analyze --batch-folder "$OUT/audio" --batch-out "$OUT/reports" \
+  --overwrite --max-points 16 --quiet | tail -n 1
+python3 "$HERE/../keyset/score.py" "$OUT/truth.tsv" "$OUT/reports" | tail -n 2
+python3 - "$OUT" <<'PY'
+import csv, json, os, sys
+out = sys.argv[1]
+rows = list(csv.DictReader(open(os.path.join(out, "refs.tsv")), delimiter="\t"))
+sharp = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#"}
+def norm(k):
+    r, m = k.split()[:2]
+    return sharp.get(r, r) + " " + m.lower()
+same = {k: 0 for k in ("edma", "bgate", "temperley", "madmom")}
+n = 0
+for r in rows:
+    rep = os.path.join(out, "reports", os.path.splitext(r["file"])[0] + ".json")
+    if not os.path.exists(rep):
+        continue
+    key = json.load(open(rep))["analysis"]["tonal"].get("key")
+    if not key:
+        continue
+    n += 1
+    for k in same:
+        same[k] += norm(key) == r[k]
+print("all %d tracks, same key as: " % n + ", ".join("%s %d" % kv for kv in same.items()))
+PY
