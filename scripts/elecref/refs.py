@@ -76,14 +76,15 @@ def summary(out, audio):
         rows.append([name] + keys + ["%.2f" % r["essentia_bpm"]])
         if keys[1] == keys[3]:
             agree.append((name, keys[1]))
-    with open(os.path.join(base, "refs.tsv"), "w") as fh:
-        fh.write("file\tedma\tbgate\ttemperley\tmadmom\tessentia_bpm\n")
-        for row in rows:
-            fh.write("\t".join(row) + "\n")
-    with open(os.path.join(base, "truth.tsv"), "w") as fh:
-        fh.write("file\tkey\n")
-        for name, key in agree:
-            fh.write("%s\t%s\n" % (name, key))
+    header = ["file", "edma", "bgate", "temperley", "madmom", "essentia_bpm"]
+    write_tsv(os.path.join(base, "refs.tsv"), header, rows)
+    write_tsv(os.path.join(base, "truth.tsv"), ["file", "key"], agree)
+
+
+def write_tsv(path, header, rows):
+    lines = ["\t".join(header)] + ["\t".join(row) for row in rows]
+    with open(path, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
