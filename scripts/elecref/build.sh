@@ -1,6 +1,6 @@
 #!/bin/bash
 # Builds a reference set of real electronic music into OUTDIR (default target/elecref):
-# the 43 soundtrack pieces of two Debian packages (singularity-music: 13 industrial /
+# the 46 soundtrack pieces of two Debian packages (singularity-music: 16 industrial /
 # electronic tracks; warzone2100-music: 30 electronic / orchestral tracks, Opus), decoded
 # to 44.1 kHz FLAC with ffmpeg. There is no human truth: two independent reference tools
 # read every key (Essentia 2.1's KeyExtractor with the edma, bgate and temperley
