@@ -50,10 +50,11 @@ pub const BASS_MINOR: [f64; 12] = [
 /// Added to every minor key's score: a prior for the mode. With spectra full of overtones
 /// (the 5th harmonic of every note is a major third) a minor track's mode evidence is
 /// often a near tie, and popular and electronic music is mostly minor, so an even split
-/// reads those ties as major about half the time. On 16 real electronic tracks where
-/// Essentia (bgate) and madmom's CNN agree on the key, this took us from 8 to 11 exact
-/// (five of the eight misses had been minor read as major); the 70-piece key set keeps
-/// 63 exact, and generated techno (half major by construction) loses 1-2 tracks in 96.
+/// reads those ties as major about half the time. On 17 real electronic tracks where
+/// Essentia (bgate) and madmom's CNN agree on the key (`scripts/elecref`), this took us
+/// from 9 to 12 exact (five of the eight misses had been minor read as major); the
+/// 70-piece key set keeps 63 exact, and generated techno (half major by construction)
+/// loses 1-2 tracks in 96.
 /// The prior chooses between near ties but adds no confidence: see [`key_confidence`].
 pub const MINOR_PRIOR: f64 = 0.05;
 /// Weight of the bass correlation relative to the treble one.
