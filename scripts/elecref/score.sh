@@ -11,14 +11,13 @@ cargo build --release -q -p aidj-cli
 ./target/release/aidj analyze --batch-folder "$OUT/audio" --batch-out "$OUT/reports" \
   --overwrite --max-points 16 --quiet | tail -n 1
 python3 "$HERE/../keyset/score.py" "$OUT/truth.tsv" "$OUT/reports" | tail -n 2
-python3 - "$OUT" <<'PY'
+python3 - "$OUT" "$HERE" <<'PY'
 import csv, json, os, sys
 out = sys.argv[1]
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[2])
+from refs import norm  # the key spelling refs.tsv is written in
 rows = list(csv.DictReader(open(os.path.join(out, "refs.tsv")), delimiter="\t"))
-sharp = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#"}
-def norm(k):
-    r, m = k.split()[:2]
-    return sharp.get(r, r) + " " + m.lower()
 same = {k: 0 for k in ("edma", "bgate", "temperley", "madmom")}
 n = 0
 for r in rows:
