@@ -112,8 +112,11 @@ pub struct LiveSnapshot {
     pub bpm_confidence: Option<f64>,
     /// Position in the beat at `t`, 0..1 (0 = on the beat), from the beat grid.
     pub beat_phase: Option<f64>,
-    /// Beat in the bar at `t`, 0..3 (0 = the downbeat), when downbeats are known.
+    /// Beat in the bar at `t`, 0..`beats_per_bar` (0 = the downbeat), when downbeats are
+    /// known.
     pub beat_in_bar: Option<u8>,
+    /// Beats in a bar (3 or 4), when downbeats are known.
+    pub beats_per_bar: Option<u8>,
     /// Seconds from `t` to the next beat.
     pub next_beat_secs: Option<f64>,
     /// Key of the track so far: "A minor".
@@ -482,9 +485,10 @@ impl LiveAnalyzer {
             let phase = (since / period).rem_euclid(1.0);
             snap.beat_phase = Some(phase);
             snap.next_beat_secs = Some((1.0 - phase) * period);
-            if let Some(&db) = rh.downbeat_times.last() {
+            if let (Some(&db), Some(bar)) = (rh.downbeat_times.last(), rh.beats_per_bar()) {
                 let beats = ((now - (db + offset)) / period).floor() as i64;
-                snap.beat_in_bar = Some(beats.rem_euclid(4) as u8);
+                snap.beat_in_bar = Some(beats.rem_euclid(i64::from(bar)) as u8);
+                snap.beats_per_bar = Some(bar);
             }
         }
         // Key over the key window.

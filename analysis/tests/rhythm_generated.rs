@@ -683,6 +683,7 @@ fn a_rumble_after_each_kick_keeps_the_beats_on_the_kick() {
         assert!((t / bpm - 1.0).abs() < 0.01, "{bpm}: tempo {t}");
         let (first, phase, off) = beat_phase(&r, offset, beat);
         println!("rumble {bpm}: first beat {first:.3} s, {off:.2} of a beat off");
+        assert_eq!(r.time_signature.as_deref(), Some("4/4"), "{bpm}");
         assert!(
             off < 0.06,
             "{bpm}: beats {phase:.2} of a beat after the kick"
@@ -769,6 +770,8 @@ fn techno_with_hats_in_threes_is_read_at_its_kick() {
             off < 0.06,
             "{bpm}: beats {phase:.2} of a beat after the kick"
         );
+        // The hats repeat every three beats, but the kick does not: 4/4, not a waltz.
+        assert_eq!(r.time_signature.as_deref(), Some("4/4"), "{bpm}");
     }
 }
 
@@ -819,4 +822,148 @@ fn trap_with_a_syncopated_kick_keeps_its_beats_at_half_time() {
         "tempo {t}"
     );
     assert!(off < 0.06, "beats {phase:.2} of a beat off the grid");
+}
+
+/// A waltz at `bpm` for `bars` bars from `offset` s: the bass (and with `drums` a kick) on
+/// beat 1, the chord (and a hat and a light snare) on beats 2 and 3, a chord a bar from
+/// a four-bar progression.
+fn waltz(bpm: f64, bars: usize, offset: f64, drums: bool) -> Vec<f32> {
+    let beat = 60.0 / bpm;
+    let progression: [[f64; 3]; 4] = [
+        [261.63, 329.63, 392.0],
+        [349.23, 440.0, 523.25],
+        [392.0, 493.88, 587.33],
+        [220.0, 261.63, 329.63],
+    ];
+    let mut x =
+        vec![0.0f32; ((offset + (bars as f64 * 3.0 + 2.0) * beat) * f64::from(SR)) as usize];
+    let mut noise = Noise(0x2545_F491_4F6C_DD1D);
+    for bar in 0..bars {
+        let hz = &progression[bar % 4];
+        let t0 = offset + bar as f64 * 3.0 * beat;
+        let bass = Tone {
+            hz: &[hz[0] / 4.0],
+            harmonics: 4,
+            gain: 0.5,
+            attack: 0.005,
+            decay: 3.0,
+        };
+        let chord = Tone {
+            hz,
+            harmonics: 4,
+            gain: 0.3,
+            attack: 0.005,
+            decay: 6.0,
+        };
+        add_tone(&mut x, t0, 0.95 * beat, &bass);
+        if drums {
+            hit(&mut x, t0, 0, 0.8, &mut noise);
+        }
+        for k in 1..3 {
+            let t = t0 + k as f64 * beat;
+            add_tone(&mut x, t, 0.9 * beat, &chord);
+            if drums {
+                hit(&mut x, t, 2, 0.5, &mut noise);
+                hit(&mut x, t, 1, 0.3, &mut noise);
+            }
+        }
+    }
+    x
+}
+
+#[test]
+fn a_waltz_has_three_beats_a_bar_and_its_downbeats_on_the_bass() {
+    for (bpm, drums) in [(150.0, true), (96.0, true), (132.0, false)] {
+        let beat = 60.0 / bpm;
+        let offset = 0.41;
+        let x = waltz(bpm, 48, offset, drums);
+        let r = analyse_mono(&x, AnalysisConfig::default());
+        let t = r.tempo_bpm_global.expect("tempo");
+        let label = format!("waltz at {bpm} (drums: {drums})");
+        assert!((t / bpm - 1.0).abs() < 0.01, "{label}: tempo {t}");
+        assert_eq!(r.time_signature.as_deref(), Some("3/4"), "{label}");
+        assert_eq!(r.beats_per_bar(), Some(3));
+        let downs = &r.downbeat_times;
+        let on_one = downs
+            .iter()
+            .filter(|&&d| {
+                let k = ((d - offset) / beat).round() as i64;
+                (d - offset - k as f64 * beat).abs() < 0.05 && k.rem_euclid(3) == 0
+            })
+            .count();
+        println!("{label}: {on_one} of {} downbeats on beat 1", downs.len());
+        assert!(downs.len() >= 40, "{label}: {} downbeats", downs.len());
+        assert!(
+            on_one as f64 >= 0.9 * downs.len() as f64,
+            "{label}: {on_one} of {}",
+            downs.len()
+        );
+        // Bars of three beats: phrases of 8 bars are 24 beats apart.
+        let p = &r.phrases.eight_bar;
+        assert!(p.len() >= 2, "{label}: phrases {p:?}");
+        assert!(
+            ((p[1] - p[0]) / (24.0 * beat) - 1.0).abs() < 0.02,
+            "{label}: {p:?}"
+        );
+    }
+}
+
+#[test]
+fn the_same_chords_in_four_four_keep_four_beats_a_bar() {
+    // The waltz's bass, chords and drums with a fourth beat (chord, hat, snare) in each
+    // bar: 4/4, downbeats on the bass.
+    let bpm = 120.0;
+    let beat = 60.0 / bpm;
+    let offset = 0.23;
+    let mut x = vec![0.0f32; ((offset + (40.0 * 4.0 + 2.0) * beat) * f64::from(SR)) as usize];
+    let mut noise = Noise(0x2545_F491_4F6C_DD1D);
+    let progression: [[f64; 3]; 4] = [
+        [261.63, 329.63, 392.0],
+        [349.23, 440.0, 523.25],
+        [392.0, 493.88, 587.33],
+        [220.0, 261.63, 329.63],
+    ];
+    for bar in 0..40 {
+        let hz = &progression[bar % 4];
+        let t0 = offset + bar as f64 * 4.0 * beat;
+        let bass = Tone {
+            hz: &[hz[0] / 4.0],
+            harmonics: 4,
+            gain: 0.5,
+            attack: 0.005,
+            decay: 3.0,
+        };
+        let chord = Tone {
+            hz,
+            harmonics: 4,
+            gain: 0.3,
+            attack: 0.005,
+            decay: 6.0,
+        };
+        add_tone(&mut x, t0, 0.95 * beat, &bass);
+        hit(&mut x, t0, 0, 0.8, &mut noise);
+        for k in 1..4 {
+            let t = t0 + k as f64 * beat;
+            add_tone(&mut x, t, 0.9 * beat, &chord);
+            hit(&mut x, t, 2, 0.5, &mut noise);
+            hit(&mut x, t, 1, 0.3, &mut noise);
+        }
+    }
+    let r = analyse_mono(&x, AnalysisConfig::default());
+    let t = r.tempo_bpm_global.expect("tempo");
+    assert!((t / bpm - 1.0).abs() < 0.01, "tempo {t}");
+    assert_eq!(r.time_signature.as_deref(), Some("4/4"));
+    let downs = &r.downbeat_times;
+    let on_one = downs
+        .iter()
+        .filter(|&&d| {
+            let k = ((d - offset) / beat).round() as i64;
+            (d - offset - k as f64 * beat).abs() < 0.05 && k.rem_euclid(4) == 0
+        })
+        .count();
+    assert!(
+        on_one as f64 >= 0.9 * downs.len() as f64,
+        "{on_one} of {}",
+        downs.len()
+    );
 }

@@ -533,9 +533,15 @@ fn live_readout(
         ui.label(RichText::new(&r.key).size(big).strong().color(accent));
     });
     ui.horizontal(|ui| {
-        // Four boxes, the current beat of the bar lit (beat 1 larger).
+        // One box a beat of the bar (four until the metre is known), the current one lit
+        // (beat 1 larger).
         let beat = snap.as_ref().and_then(|s| s.beat_in_bar);
-        for i in 0..4u8 {
+        let bar = snap
+            .as_ref()
+            .and_then(|s| s.beats_per_bar)
+            .filter(|b| (2..=8).contains(b))
+            .unwrap_or(4);
+        for i in 0..bar {
             let size = if i == 0 {
                 vec2(12.0, 10.0)
             } else {

@@ -137,6 +137,12 @@ pub struct Phrases {
 }
 
 impl Rhythm {
+    /// Beats in a bar: the numerator of [`Rhythm::time_signature`] ("3/4" -> 3).
+    pub fn beats_per_bar(&self) -> Option<u8> {
+        let ts = self.time_signature.as_deref()?;
+        ts.split('/').next()?.trim().parse().ok().filter(|&b| b > 0)
+    }
+
     /// Where a transition of `bars` bars starts out of this track: the last 8-bar phrase
     /// start after the mix-in that leaves `bars` bars of music before the energy falls
     /// away ([`Rhythm::music_end_secs`]). From the report's own fields, so a report read
@@ -188,12 +194,14 @@ pub struct Rhythm {
     pub beat_times: Vec<f64>,
     /// Time of the first beat, seconds.
     pub beat_phase_secs: Option<f64>,
-    /// Beat 1 of every bar (4/4), seconds.
+    /// Beat 1 of every bar, seconds.
     pub downbeat_times: Vec<f64>,
     /// Confidence of the downbeat phase (0..1).
     pub downbeat_confidence: Option<f64>,
     /// Number of bars (downbeats).
     pub bars: Option<f64>,
+    /// Beats per bar over a quarter: "4/4", or "3/4" when the music repeats every three
+    /// beats (waltzes; 6/8 read at its dotted quarters gives "4/4", two bars of two).
     pub time_signature: Option<String>,
     pub phrases: Phrases,
     /// DJ mix-in cue: the first downbeat of the first phrase, seconds.
@@ -293,9 +301,9 @@ fn drum_strength(beats: &[f64], drums: &[f32], shift: f64) -> f64 {
         .sum()
 }
 
-/// Chroma change into each beat (frames `beats` at `frame_rate`) from the one before: one
-/// minus the cosine of their mean chroma (0 for the first beat, or a silent one).
-fn chord_changes(harmony: Option<Harmony>, beats: &[f64], frame_rate: f64) -> Option<Vec<f64>> {
+/// Mean chroma of each beat (frames `beats` at `frame_rate`, each to the next; the last as
+/// long as the one before); `None` without harmony or with fewer than two beats.
+fn beat_chroma(harmony: Option<Harmony>, beats: &[f64], frame_rate: f64) -> Option<Vec<[f64; 12]>> {
     let h = harmony?;
     if h.chroma.is_empty() || h.frame_rate.is_nan() || h.frame_rate <= 0.0 || beats.len() < 2 {
         return None;
@@ -313,26 +321,31 @@ fn chord_changes(harmony: Option<Harmony>, beats: &[f64], frame_rate: f64) -> Op
         }
         m
     };
-    let per_beat: Vec<[f64; 12]> = beats
-        .iter()
-        .enumerate()
-        .map(|(k, &b)| {
-            let end = match beats.get(k + 1) {
-                Some(&next) => next,
-                None => 2.0 * b - beats[k.saturating_sub(1)],
-            };
-            mean(at(b), at(end))
-        })
-        .collect();
     Some(
-        std::iter::once(0.0)
-            .chain(per_beat.windows(2).map(|w| 1.0 - cosine(&w[0], &w[1])))
+        beats
+            .iter()
+            .enumerate()
+            .map(|(k, &b)| {
+                let end = match beats.get(k + 1) {
+                    Some(&next) => next,
+                    None => 2.0 * b - beats[k.saturating_sub(1)],
+                };
+                mean(at(b), at(end))
+            })
             .collect(),
     )
 }
 
+/// Chroma change into each beat from the one before: one minus the cosine of their mean
+/// chroma (0 for the first beat, or a silent one).
+fn chord_changes(per_beat: &[[f64; 12]]) -> Vec<f64> {
+    std::iter::once(0.0)
+        .chain(per_beat.windows(2).map(|w| 1.0 - cosine(&w[0], &w[1])))
+        .collect()
+}
+
 /// Cosine of two chroma vectors; 1 when either is silent (no change).
-fn cosine(x: &[f64; 12], y: &[f64; 12]) -> f64 {
+pub(crate) fn cosine(x: &[f64; 12], y: &[f64; 12]) -> f64 {
     let (xy, xx, yy) = x.iter().zip(y).fold((0.0, 0.0, 0.0), |(a, b, c), (p, q)| {
         (a + p * q, b + p * p, c + q * q)
     });
@@ -678,7 +691,6 @@ pub fn analyze_with_harmony(
     let to_secs = |f: f64| (f / fr - ONSET_LAG_SECS).max(0.0);
     out.beat_times = beat_frames.iter().map(|&f| to_secs(f)).collect();
     out.beat_phase_secs = out.beat_times.first().copied();
-    out.time_signature = Some("4/4".to_string());
 
     // Local tempo over 4 tracked beats.
     out.tempo_variation = Stats::of(tracked.windows(5).filter_map(|w| {
@@ -701,18 +713,32 @@ pub fn analyze_with_harmony(
         let end = (b - 3.0).max(0.0) as usize;
         energy[..end.min(n)].iter().all(|&e| e <= floor)
     });
-    if let Some((phase, conf)) = meter::downbeat_phase(
+    let per_beat_chroma = beat_chroma(harmony, &beat_frames, fr);
+    let bar = meter::beats_per_bar(
         &beat_frames,
         grid.period,
         &signals,
+        per_beat_chroma.as_deref(),
+    );
+    out.time_signature = Some(format!("{bar}/4"));
+    if let Some((phase, conf)) = meter::downbeat_phase(
+        &beat_frames,
+        grid.period,
+        bar,
+        &signals,
         starts_music,
-        chord_changes(harmony, &beat_frames, fr).as_deref(),
+        per_beat_chroma.as_deref().map(chord_changes).as_deref(),
     ) {
-        let downbeats: Vec<f64> = beat_frames.iter().skip(phase).step_by(4).copied().collect();
+        let downbeats: Vec<f64> = beat_frames
+            .iter()
+            .skip(phase)
+            .step_by(bar)
+            .copied()
+            .collect();
         out.downbeat_times = downbeats.iter().map(|&f| to_secs(f)).collect();
         out.downbeat_confidence = Some(conf);
         out.bars = Some(downbeats.len() as f64);
-        let st = meter::structure(&downbeats, 4.0 * grid.period, &signals);
+        let st = meter::structure(&downbeats, bar as f64 * grid.period, &signals);
         let times =
             |bars: &[usize]| -> Vec<f64> { bars.iter().map(|&j| out.downbeat_times[j]).collect() };
         out.phrases = Phrases {
@@ -723,7 +749,7 @@ pub fn analyze_with_harmony(
         out.mix_in_secs = st.mix_in.map(|j| out.downbeat_times[j]);
         out.music_end_secs = Some(match out.downbeat_times.get(st.end) {
             Some(&t) => t,
-            None => to_secs(downbeats[downbeats.len() - 1] + 4.0 * grid.period),
+            None => to_secs(downbeats[downbeats.len() - 1] + bar as f64 * grid.period),
         });
         // From the report's fields, as `aidj mix` reads them back (the same bar as
         // `st.mix_out`).
