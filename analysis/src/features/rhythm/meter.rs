@@ -251,11 +251,11 @@ fn beat_bands(beats: &[f64], period: f64, s: &FrameSignals) -> Vec<Option<[f64; 
 ///   threes over a steady kick (techno's 3/16 figures) repeat every three beats too, but
 ///   they are a polyrhythm over 4/4.
 ///
-/// Measured (`scripts/meterset`, and the dev and key sets' renders with MIDI time
-/// signatures): the 3/4 pieces read 3 (six), and so do a 6/4 played as two bars of 3/4 and
-/// a 6/8 in running quarters; all 66 in 4/4 (and 5/4, 7/4) read 4. The 6/8 and 12/8 pieces
-/// read at their dotted quarters have bars of two or four of those and read 4. Of 125
-/// electronic and tracker pieces none read 3 (the highest mean evidence 0.07).
+/// Measured on 111 renders with one MIDI time signature (`scripts/meterset`, the dev and
+/// key sets): five of the six in 3/4 read 3 (the sixth is played as 6/8 and read at its
+/// dotted quarters), and so do a 6/4 played as two bars of 3/4 and a 6/8 in running
+/// eighths; all 93 in 4/4 (and 5/4, 7/4) read 4. Of 125 electronic and tracker pieces
+/// none read 3 (the highest mean evidence 0.07).
 pub fn beats_per_bar(
     beats: &[f64],
     period: f64,
