@@ -23,6 +23,9 @@ const MIN_TEMPO_A1: f64 = 0.85;
 const MIN_TEMPO_A2: f64 = 0.93;
 const MIN_KEY_MIREX: f64 = 0.71;
 const MIN_BEAT_F: f64 = 0.85;
+/// Share of the renders notated in 3/4 or 4/4 whose bars have that many beats (35 rows:
+/// all were right, one may go).
+const MIN_METRE: f64 = 0.95;
 /// Share of tracks whose live read-out ends in agreement with the offline analysis (BPM
 /// within 2 %, same key): the issue's bar.
 const MIN_LIVE_AGREEMENT: f64 = 0.9;
@@ -103,6 +106,8 @@ struct Row {
     bpm: Option<f64>,
     beats: Option<PathBuf>,
     key: Option<Key>,
+    /// Beats per bar of the notated time signature, for 3/4 and 4/4 rows.
+    beats_per_bar: Option<u8>,
 }
 
 fn read_truth(dir: &Path) -> Vec<Row> {
@@ -112,13 +117,14 @@ fn read_truth(dir: &Path) -> Vec<Row> {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
-    let (file, bpm, bpm_ok, beats, key, key_ok) = (
+    let (file, bpm, bpm_ok, beats, key, key_ok, time_sig) = (
         col("file"),
         col("bpm"),
         col("bpm_trusted"),
         col("beats_file"),
         col("key"),
         col("key_trusted"),
+        col("time_sig"),
     );
     lines
         .filter(|l| !l.trim().is_empty())
@@ -132,6 +138,11 @@ fn read_truth(dir: &Path) -> Vec<Row> {
                 beats: (trusted_bpm && !get(beats).is_empty())
                     .then(|| dir.join("truth").join(get(beats))),
                 key: (get(key_ok) == "1").then(|| Key::parse(get(key))).flatten(),
+                beats_per_bar: match get(time_sig) {
+                    "3/4" => Some(3),
+                    "4/4" => Some(4),
+                    _ => None,
+                },
             }
         })
         .collect()
@@ -196,6 +207,7 @@ struct Scores {
     key_locks: Vec<f64>,
     key: Vec<f64>,
     beat_f: Vec<f64>,
+    metre: Vec<f64>,
     lines: Vec<String>,
 }
 
@@ -259,6 +271,11 @@ fn devset_scores_stay_above_their_floors() {
                     sc.beat_f.push(f);
                     line += &format!(" beatF {f:.3}");
                 }
+                if let Some(bar) = row.beats_per_bar {
+                    let right = rh.beats_per_bar() == Some(bar);
+                    sc.metre.push(f64::from(u8::from(right)));
+                    line += &format!(" metre {:?} (truth {bar}/4)", rh.time_signature);
+                }
                 sc.lines.push(line);
             });
         }
@@ -269,11 +286,14 @@ fn devset_scores_stay_above_their_floors() {
         println!("{l}");
     }
     let (a1, a2, key, bf) = (mean(&sc.a1), mean(&sc.a2), mean(&sc.key), mean(&sc.beat_f));
+    let metre = mean(&sc.metre);
     println!(
-        "tempo A1 {a1:.3} A2 {a2:.3} (n {}), key MIREX {key:.3} (n {}), beat F {bf:.3} (n {})",
+        "tempo A1 {a1:.3} A2 {a2:.3} (n {}), key MIREX {key:.3} (n {}), beat F {bf:.3} (n {}), \
+         metre {metre:.3} (n {})",
         sc.a1.len(),
         sc.key.len(),
-        sc.beat_f.len()
+        sc.beat_f.len(),
+        sc.metre.len()
     );
     let share = |x: &[f64], secs: f64| {
         x.iter().filter(|&&t| t <= secs).count() as f64 / x.len().max(1) as f64
@@ -292,6 +312,12 @@ fn devset_scores_stay_above_their_floors() {
         median(&mut sc.key_locks)
     );
     assert!(sc.a1.len() >= 50 && sc.key.len() >= 10 && sc.beat_f.len() >= 40);
+    assert!(
+        sc.metre.len() >= 30,
+        "{} rows in 3/4 or 4/4",
+        sc.metre.len()
+    );
+    assert!(metre >= MIN_METRE, "metre {metre:.3} < {MIN_METRE}");
     assert!(
         live >= MIN_LIVE_AGREEMENT,
         "live agreement {live:.3} < {MIN_LIVE_AGREEMENT}"
