@@ -4,6 +4,7 @@
 //! `cargo test -p aidj-analysis --test rhythm_generated -- --nocapture` prints timings.
 
 use aidj_analysis::features::rhythm::{self, OnsetAccumulator, Rhythm, RhythmConfig};
+use aidj_analysis::live::{LiveAnalyzer, LiveConfig};
 use aidj_analysis::stft::Stft;
 use aidj_analysis::{AnalysisConfig, Analyzer};
 use aidj_synth::{render, Groove, TrackSpec};
@@ -905,6 +906,14 @@ fn a_waltz_has_three_beats_a_bar_and_its_downbeats_on_the_bass() {
             ((p[1] - p[0]) / (24.0 * beat) - 1.0).abs() < 0.02,
             "{label}: {p:?}"
         );
+        // The live read-out counts the same bars.
+        let mut live = LiveAnalyzer::new(SR, LiveConfig::default()).expect("live");
+        for c in x.chunks(1024) {
+            live.push(c);
+        }
+        let s = live.snapshot();
+        assert_eq!(s.beats_per_bar, Some(3), "{label}: {s:?}");
+        assert!(s.beat_in_bar.is_some_and(|b| b < 3), "{label}: {s:?}");
     }
 }
 
