@@ -80,8 +80,13 @@ fn print(s: &LiveSnapshot, json: bool) -> Result<()> {
     let num = |v: Option<f64>, digits: usize| {
         v.map_or_else(|| "-".to_string(), |x| format!("{x:.digits$}"))
     };
+    // Beat of the bar, "2/3" in a waltz.
+    let beat = match (s.beat_in_bar, s.beats_per_bar) {
+        (Some(b), Some(n)) => format!("{}/{n}", u16::from(b) + 1),
+        _ => "-".to_string(),
+    };
     outln!(
-        "{:7.1} s  track {}  {:>7} BPM ({})  {:>3} {:<9} ({})  {:>6} LUFS  energy {}",
+        "{:7.1} s  track {}  {:>7} BPM ({})  beat {beat:<3}  {:>3} {:<9} ({})  {:>6} LUFS  energy {}",
         s.t,
         s.track,
         num(s.bpm, 2),
