@@ -825,10 +825,10 @@ fn trap_with_a_syncopated_kick_keeps_its_beats_at_half_time() {
     assert!(off < 0.06, "beats {phase:.2} of a beat off the grid");
 }
 
-/// A waltz at `bpm` for `bars` bars from `offset` s: the bass (and with `drums` a kick) on
-/// beat 1, the chord (and a hat and a light snare) on beats 2 and 3, a chord a bar from
-/// a four-bar progression.
-fn waltz(bpm: f64, bars: usize, offset: f64, drums: bool) -> Vec<f32> {
+/// Bass and chords in bars of `beats` beats at `bpm` for `bars` bars from `offset` s: the
+/// bass (and with `drums` a kick) on beat 1, the chord (and a hat and a light snare) on
+/// the other beats, a chord a bar from a four-bar progression. Three beats: a waltz.
+fn bass_and_chords(bpm: f64, beats: usize, bars: usize, offset: f64, drums: bool) -> Vec<f32> {
     let beat = 60.0 / bpm;
     let progression: [[f64; 3]; 4] = [
         [261.63, 329.63, 392.0],
@@ -836,12 +836,14 @@ fn waltz(bpm: f64, bars: usize, offset: f64, drums: bool) -> Vec<f32> {
         [392.0, 493.88, 587.33],
         [220.0, 261.63, 329.63],
     ];
-    let mut x =
-        vec![0.0f32; ((offset + (bars as f64 * 3.0 + 2.0) * beat) * f64::from(SR)) as usize];
+    let mut x = vec![
+        0.0f32;
+        ((offset + (bars as f64 * beats as f64 + 2.0) * beat) * f64::from(SR)) as usize
+    ];
     let mut noise = Noise(0x2545_F491_4F6C_DD1D);
     for bar in 0..bars {
         let hz = &progression[bar % 4];
-        let t0 = offset + bar as f64 * 3.0 * beat;
+        let t0 = offset + bar as f64 * beats as f64 * beat;
         let bass = Tone {
             hz: &[hz[0] / 4.0],
             harmonics: 4,
@@ -860,7 +862,7 @@ fn waltz(bpm: f64, bars: usize, offset: f64, drums: bool) -> Vec<f32> {
         if drums {
             hit(&mut x, t0, 0, 0.8, &mut noise);
         }
-        for k in 1..3 {
+        for k in 1..beats {
             let t = t0 + k as f64 * beat;
             add_tone(&mut x, t, 0.9 * beat, &chord);
             if drums {
@@ -877,7 +879,7 @@ fn a_waltz_has_three_beats_a_bar_and_its_downbeats_on_the_bass() {
     for (bpm, drums) in [(150.0, true), (96.0, true), (132.0, false)] {
         let beat = 60.0 / bpm;
         let offset = 0.41;
-        let x = waltz(bpm, 48, offset, drums);
+        let x = bass_and_chords(bpm, 3, 48, offset, drums);
         let r = analyse_mono(&x, AnalysisConfig::default());
         let t = r.tempo_bpm_global.expect("tempo");
         let label = format!("waltz at {bpm} (drums: {drums})");
@@ -924,40 +926,7 @@ fn the_same_chords_in_four_four_keep_four_beats_a_bar() {
     let bpm = 120.0;
     let beat = 60.0 / bpm;
     let offset = 0.23;
-    let mut x = vec![0.0f32; ((offset + (40.0 * 4.0 + 2.0) * beat) * f64::from(SR)) as usize];
-    let mut noise = Noise(0x2545_F491_4F6C_DD1D);
-    let progression: [[f64; 3]; 4] = [
-        [261.63, 329.63, 392.0],
-        [349.23, 440.0, 523.25],
-        [392.0, 493.88, 587.33],
-        [220.0, 261.63, 329.63],
-    ];
-    for bar in 0..40 {
-        let hz = &progression[bar % 4];
-        let t0 = offset + bar as f64 * 4.0 * beat;
-        let bass = Tone {
-            hz: &[hz[0] / 4.0],
-            harmonics: 4,
-            gain: 0.5,
-            attack: 0.005,
-            decay: 3.0,
-        };
-        let chord = Tone {
-            hz,
-            harmonics: 4,
-            gain: 0.3,
-            attack: 0.005,
-            decay: 6.0,
-        };
-        add_tone(&mut x, t0, 0.95 * beat, &bass);
-        hit(&mut x, t0, 0, 0.8, &mut noise);
-        for k in 1..4 {
-            let t = t0 + k as f64 * beat;
-            add_tone(&mut x, t, 0.9 * beat, &chord);
-            hit(&mut x, t, 2, 0.5, &mut noise);
-            hit(&mut x, t, 1, 0.3, &mut noise);
-        }
-    }
+    let x = bass_and_chords(bpm, 4, 40, offset, true);
     let r = analyse_mono(&x, AnalysisConfig::default());
     let t = r.tempo_bpm_global.expect("tempo");
     assert!((t / bpm - 1.0).abs() < 0.01, "tempo {t}");

@@ -241,6 +241,21 @@ def analyse(path):
     return res, None
 
 
+def stem_of(pkg, rel, used):
+    """`<package>__<midi name>` of a MIDI file, unique among `used` (which it joins)."""
+    base = os.path.basename(rel)
+    for sfx in ('.gz', '.mid', '.midi', '.kar', '.MID'):
+        if base.endswith(sfx):
+            base = base[: -len(sfx)]
+    stem = f'{pkg}__{base}'.replace(' ', '_')
+    n = 2
+    while stem in used:
+        stem = f'{pkg}__{base}_{n}'.replace(' ', '_')
+        n += 1
+    used.add(stem)
+    return stem
+
+
 def main():
     ext, out = sys.argv[1], sys.argv[2]
     files = []
@@ -295,16 +310,7 @@ def main():
                               f'near-duplicate of {dup[0]} (onset/pitch Jaccard {dup[1]:.2f})'])
             continue
         kept_fp.append((f'{pkg}:{rel}', fpr))
-        base = os.path.basename(rel)
-        for sfx in ('.gz', '.mid', '.midi', '.kar', '.MID'):
-            if base.endswith(sfx):
-                base = base[: -len(sfx)]
-        stem = f'{pkg}__{base}'.replace(' ', '_')
-        n = 2
-        while stem in used_names:
-            stem = f'{pkg}__{base}_{n}'.replace(' ', '_')
-            n += 1
-        used_names.add(stem)
+        stem = stem_of(pkg, rel, used_names)
         notes = [f"src={rel}", f"midi_len={res['length']:.1f}s", f"span={res['span']:.1f}s",
                  f"r_KK={res['r_kk']:.3f}", f"r_Temperley={res['r_t']:.3f}", f"r_Aarden={res['r_a']:.3f}",
                  f"runner_up={key_name(res['runner'])}",

@@ -53,20 +53,6 @@ def beat_quarters(n, d):
     return 1.5 if (n, d) in COMPOUND_DOTTED else 4.0 / d
 
 
-def stem_of(pkg, rel, used):
-    base = os.path.basename(rel)
-    for sfx in ('.gz', '.mid', '.midi', '.kar', '.MID', '.MIDI', '.KAR'):
-        if base.endswith(sfx):
-            base = base[: -len(sfx)]
-    stem = f'{pkg}__{base}'.replace(' ', '_')
-    n = 2
-    while stem in used:
-        stem = f'{pkg}__{base}_{n}'.replace(' ', '_')
-        n += 1
-    used.add(stem)
-    return stem
-
-
 def plain_smf(data):
     """Bytes fluidsynth will play (as ../keyset/prepmid.py: >64 tracks merged to type 0)."""
     mf = mido.MidiFile(file=io.BytesIO(data))
@@ -407,7 +393,7 @@ def main():
                 seen_notes[info['notes_fp']] = f'{pkg}:{rel}'
             verdict = 'rejected' if why else 'qualifies'
         if not why:
-            row['stem'] = stem_of(pkg, rel, used)
+            row['stem'] = analyze.stem_of(pkg, rel, used)
             row['in_keyset'] = int(row['stem'] + '.wav' in keyset)
             cands.append(row)
         rows.append([pkg, rel, f"{info.get('length', 0):.1f}", sig,

@@ -21,6 +21,7 @@ Then: a confusion table of truth class (triple: 3/4 3/8 6/8 9/8 12/8 6/4 3/2; du
 accuracy over the files whose reported tempo matches: a file is right when >= 80 % of its
 counted downbeats sit on bar starts.
 """
+import argparse
 import collections
 import csv
 import json
@@ -139,11 +140,13 @@ def fmt(x, spec):
 
 
 def main(argv):
-    args = [a for a in argv if not a.startswith('--')]
-    quiet = '--quiet' in argv
-    if len(args) != 2:
-        sys.exit(__doc__)
-    truth_path, reports = args
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('truth')
+    ap.add_argument('reports')
+    ap.add_argument('--quiet', action='store_true', help='totals only')
+    a = ap.parse_args(argv)
+    truth_path, reports, quiet = a.truth, a.reports, a.quiet
     base = os.path.dirname(os.path.abspath(truth_path))
     with open(truth_path, encoding='utf-8') as f:
         rows = list(csv.DictReader(f, delimiter='\t'))
