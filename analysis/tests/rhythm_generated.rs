@@ -874,6 +874,18 @@ fn bass_and_chords(bpm: f64, beats: usize, bars: usize, offset: f64, drums: bool
     x
 }
 
+/// How many of `downs` (seconds) sit within 50 ms of a beat 1 of bars of `bar` beats,
+/// beats every `beat` seconds from `offset`.
+fn on_beat_one(downs: &[f64], offset: f64, beat: f64, bar: i64) -> usize {
+    downs
+        .iter()
+        .filter(|&&d| {
+            let k = ((d - offset) / beat).round() as i64;
+            (d - offset - k as f64 * beat).abs() < 0.05 && k.rem_euclid(bar) == 0
+        })
+        .count()
+}
+
 #[test]
 fn a_waltz_has_three_beats_a_bar_and_its_downbeats_on_the_bass() {
     for (bpm, drums) in [(150.0, true), (96.0, true), (132.0, false)] {
@@ -887,13 +899,7 @@ fn a_waltz_has_three_beats_a_bar_and_its_downbeats_on_the_bass() {
         assert_eq!(r.time_signature.as_deref(), Some("3/4"), "{label}");
         assert_eq!(r.beats_per_bar(), Some(3));
         let downs = &r.downbeat_times;
-        let on_one = downs
-            .iter()
-            .filter(|&&d| {
-                let k = ((d - offset) / beat).round() as i64;
-                (d - offset - k as f64 * beat).abs() < 0.05 && k.rem_euclid(3) == 0
-            })
-            .count();
+        let on_one = on_beat_one(downs, offset, beat, 3);
         println!("{label}: {on_one} of {} downbeats on beat 1", downs.len());
         assert!(downs.len() >= 40, "{label}: {} downbeats", downs.len());
         assert!(
@@ -932,13 +938,7 @@ fn the_same_chords_in_four_four_keep_four_beats_a_bar() {
     assert!((t / bpm - 1.0).abs() < 0.01, "tempo {t}");
     assert_eq!(r.time_signature.as_deref(), Some("4/4"));
     let downs = &r.downbeat_times;
-    let on_one = downs
-        .iter()
-        .filter(|&&d| {
-            let k = ((d - offset) / beat).round() as i64;
-            (d - offset - k as f64 * beat).abs() < 0.05 && k.rem_euclid(4) == 0
-        })
-        .count();
+    let on_one = on_beat_one(downs, offset, beat, 4);
     assert!(
         on_one as f64 >= 0.9 * downs.len() as f64,
         "{on_one} of {}",
