@@ -714,18 +714,12 @@ pub fn analyze_with_harmony(
         energy[..end.min(n)].iter().all(|&e| e <= floor)
     });
     let per_beat_chroma = beat_chroma(harmony, &beat_frames, fr);
-    let bar = meter::beats_per_bar(
-        &beat_frames,
-        grid.period,
-        &signals,
-        per_beat_chroma.as_deref(),
-    );
+    let beat_features = meter::BeatFeatures::new(&beat_frames, grid.period, &signals);
+    let bar = meter::beats_per_bar(&beat_features, per_beat_chroma.as_deref());
     out.time_signature = Some(format!("{bar}/4"));
     if let Some((phase, conf)) = meter::downbeat_phase(
-        &beat_frames,
-        grid.period,
+        &beat_features,
         bar,
-        &signals,
         starts_music,
         per_beat_chroma.as_deref().map(chord_changes).as_deref(),
     ) {
