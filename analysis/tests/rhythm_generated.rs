@@ -945,3 +945,54 @@ fn the_same_chords_in_four_four_keep_four_beats_a_bar() {
         downs.len()
     );
 }
+
+#[test]
+fn a_slow_intro_and_a_faster_section_each_keep_their_own_beat() {
+    // Five bars at 80 BPM, then 28 at 116 (the same groove), as a piece whose intro is
+    // at another tempo. At one period the tracker carried 116 into the intro, or 80 on.
+    let offset = 0.3;
+    let intro_beats = 20;
+    let change = offset + intro_beats as f64 * 60.0 / 80.0;
+    let mut x = pattern(80.0, 5, offset, &ROCK, 1.0);
+    x.truncate((change * f64::from(SR)) as usize);
+    x.extend(pattern(116.0, 28, 0.0, &ROCK, 1.0));
+    let truth: Vec<f64> = (0..intro_beats)
+        .map(|k| offset + k as f64 * 60.0 / 80.0)
+        .chain((0..28 * 4).map(|k| change + k as f64 * 60.0 / 116.0))
+        .collect();
+    let r = analyse_mono(&x, AnalysisConfig::default());
+    let t = r.tempo_bpm_global.expect("tempo");
+    assert!((t / 116.0 - 1.0).abs() < 0.01, "tempo {t}");
+    for (name, lo, hi) in [("intro", 2.0, change), ("main", change, f64::INFINITY)] {
+        let want: Vec<f64> = truth
+            .iter()
+            .copied()
+            .filter(|&b| b >= lo && b < hi)
+            .collect();
+        let got: Vec<f64> = r
+            .beat_times
+            .iter()
+            .copied()
+            .filter(|&b| b >= lo - 0.07 && b < hi - 0.07)
+            .collect();
+        let hit = want
+            .iter()
+            .filter(|&&w| got.iter().any(|&g| (g - w).abs() <= 0.07))
+            .count();
+        println!(
+            "{name}: {hit} of {} beats found, {} reported",
+            want.len(),
+            got.len()
+        );
+        assert!(
+            hit as f64 >= 0.9 * want.len() as f64,
+            "{name}: {hit} of {}",
+            want.len()
+        );
+        assert!(
+            got.len() as f64 <= 1.1 * want.len() as f64 + 1.0,
+            "{name}: {} beats",
+            got.len()
+        );
+    }
+}

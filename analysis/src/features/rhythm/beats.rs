@@ -44,30 +44,40 @@ pub fn local_score(onset: &[f32], period: f64) -> Vec<f32> {
 /// `period` frames. Returns beat frames in increasing order, with weak beats at the
 /// start and end (silence, fades) trimmed. Empty when nothing stands out.
 pub fn track(local: &[f32], period: f64, tightness: f64) -> Vec<usize> {
+    let beats = track_periods(local, &[period], tightness);
+    trim(local, beats)
+}
+
+/// [`track`] with a period for every frame (`periods[i]` for the beat that ends at frame
+/// `i`; the last value holds beyond its end, so one value is a constant period): a piece
+/// whose tempo changes is followed section by section (see [`local_periods`]). Weak beats
+/// at the start and end are kept: a soft intro at another tempo is still music.
+pub fn track_periods(local: &[f32], periods: &[f64], tightness: f64) -> Vec<usize> {
     let n = local.len();
-    if n < 3 || period.is_nan() || period < 2.0 {
+    let Some(&last_period) = periods.last() else {
+        return Vec::new();
+    };
+    if n < 3 || periods.iter().any(|p| p.is_nan() || *p < 2.0) {
         return Vec::new();
     }
-    let jmin = ((period / 2.0).round() as usize).max(1);
-    let jmax = ((2.0 * period).round() as usize).max(jmin);
-    let txwt: Vec<f32> = (0..=jmax)
-        .map(|j| {
-            if j < jmin {
-                f32::NEG_INFINITY
-            } else {
-                (-tightness * (j as f64 / period).ln().powi(2)) as f32
-            }
-        })
-        .collect();
+    let longest = periods.iter().copied().fold(0.0, f64::max);
+    let jcap = (2.0 * longest).round() as usize + 1;
+    // ln j for every interval, so the penalty needs no logarithm per step.
+    let ln_j: Vec<f64> = (0..=jcap).map(|j| (j.max(1) as f64).ln()).collect();
     let mut cum = vec![0.0f32; n];
     let mut back = vec![usize::MAX; n];
     for i in 0..n {
+        let period = periods.get(i).copied().unwrap_or(last_period);
+        let jmin = ((period / 2.0).round() as usize).max(1);
+        let jmax = ((2.0 * period).round() as usize).max(jmin).min(jcap);
+        let ln_p = period.ln();
         let mut best = f32::NEG_INFINITY;
         let mut arg = usize::MAX;
         let hi = jmax.min(i);
         if hi >= jmin {
             for j in jmin..=hi {
-                let v = cum[i - j] + txwt[j];
+                let d = ln_j[j] - ln_p;
+                let v = cum[i - j] - (tightness * d * d) as f32;
                 if v > best {
                     best = v;
                     arg = i - j;
@@ -102,7 +112,181 @@ pub fn track(local: &[f32], period: f64, tightness: f64) -> Vec<usize> {
         beats.push(i);
     }
     beats.reverse();
-    trim(local, beats)
+    beats
+}
+
+/// Length of the windows in which [`local_periods`] reads a local tempo, seconds: about
+/// ten beats at 77 BPM, the slowest intro of the tempo-change pieces it was made on.
+const LOCAL_WINDOW_SECS: f64 = 8.0;
+/// Hop between those windows, seconds.
+const LOCAL_HOP_SECS: f64 = 2.0;
+/// Widest tempo change followed, octaves either side of the global tempo (an intro at 77
+/// BPM before a piece at 126 is 0.71 octave away).
+const LOCAL_RANGE_OCTAVES: f64 = 0.75;
+/// Resolution of the local tempo search, octaves (about 1.1 %).
+const LOCAL_STEP_OCTAVES: f64 = 1.0 / 64.0;
+/// Least change from the global period that counts as another tempo.
+const LOCAL_MIN_CHANGE: f64 = 0.04;
+/// A window is at another tempo when its comb (mean periodicity at 1-4 periods) there is
+/// at least [`LOCAL_MIN_COMB`], [`LOCAL_RATIO`] times and [`LOCAL_MARGIN`] above its comb at
+/// the global period.
+const LOCAL_MIN_COMB: f64 = 0.15;
+const LOCAL_RATIO: f64 = 1.5;
+const LOCAL_MARGIN: f64 = 0.08;
+/// A section goes on at its tempo while the window's comb there is within this of the
+/// window's best.
+const LOCAL_HYSTERESIS: f64 = 0.05;
+/// Least number of consecutive windows at another tempo (12 s with the window and hop
+/// above): shorter departures are fills, breaks and syncopated riffs, which the tracker
+/// rides through at the global period.
+const LOCAL_MIN_WINDOWS: usize = 3;
+
+/// The beat period of every frame of `onset` (a novelty function, `frame_rate` frames a
+/// second) when the piece changes tempo, else `None`: the global `period` holds wherever
+/// the music keeps to it.
+///
+/// Each window of [`LOCAL_WINDOW_SECS`] is read on its own: the period within
+/// [`LOCAL_RANGE_OCTAVES`] of the global one with the highest comb (the mean of its
+/// autocorrelation at 1, 2, 3 and 4 periods, which a 2:3 or 3:4 relative of the window's
+/// beat halves). A window is at another tempo when that period differs from the global one
+/// by [`LOCAL_MIN_CHANGE`] or more and its comb beats the global period's by
+/// [`LOCAL_MARGIN`]. Only runs of [`LOCAL_MIN_WINDOWS`] or more such windows, each within
+/// [`LOCAL_MIN_CHANGE`] of the next (a section, a ramp), change the period; their frames
+/// take the windows' periods, the rest keep `period`.
+///
+/// The dynamic programme at one period (Ellis 2007) follows drift of a few percent but
+/// not a section at another tempo: a 25 % change costs it more per beat than the onsets
+/// give, so it keeps the old period across the new section.
+pub fn local_periods(onset: &[f32], period: f64, frame_rate: f64) -> Option<Vec<f64>> {
+    let n = onset.len();
+    let win = (LOCAL_WINDOW_SECS * frame_rate).round() as usize;
+    let hop = (LOCAL_HOP_SECS * frame_rate).round().max(1.0) as usize;
+    if period.is_nan() || period < 2.0 || win < 8 || n < 2 * win {
+        return None;
+    }
+    let steps = (LOCAL_RANGE_OCTAVES / LOCAL_STEP_OCTAVES).round() as i32;
+    let candidates: Vec<f64> = (-steps..=steps)
+        .map(|k| period * (f64::from(k) * LOCAL_STEP_OCTAVES).exp2())
+        .collect();
+    let longest = candidates.last().copied().unwrap_or(period);
+    let max_lag = ((4.0 * longest).ceil() as usize + 2).min(win / 2);
+    let starts: Vec<usize> = (0..=(n - win) / hop).map(|w| w * hop).collect();
+    let mut r = vec![0.0f64; max_lag + 1];
+    let mut x = vec![0.0f64; win];
+    // Each window's comb at every candidate period (the middle one is the global period).
+    let combs: Vec<Vec<f64>> = starts
+        .iter()
+        .map(|&s| {
+            let seg = &onset[s..s + win];
+            let mean = seg.iter().map(|&v| f64::from(v)).sum::<f64>() / win as f64;
+            for (xi, &v) in x.iter_mut().zip(seg) {
+                *xi = f64::from(v) - mean;
+            }
+            for (lag, rl) in r.iter_mut().enumerate() {
+                // Mean product over the overlap, so long lags are not penalised.
+                let m = win - lag;
+                *rl = x[..m]
+                    .iter()
+                    .zip(&x[lag..])
+                    .map(|(a, b)| a * b)
+                    .sum::<f64>()
+                    / m as f64;
+            }
+            let r0 = r[0];
+            candidates
+                .iter()
+                .map(|&l| {
+                    if r0 <= 1e-12 {
+                        return 0.0;
+                    }
+                    let vals: Vec<f64> = (1..=4)
+                        .map(|m| m as f64 * l)
+                        .take_while(|&ml| ml + 1.0 < max_lag as f64)
+                        .map(|ml| {
+                            let i = ml.floor() as usize;
+                            let f = ml - i as f64;
+                            ((r[i] * (1.0 - f) + r[i + 1] * f) / r0).max(0.0)
+                        })
+                        .collect();
+                    if vals.len() < 2 {
+                        0.0
+                    } else {
+                        vals.iter().sum::<f64>() / vals.len() as f64
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let global = steps as usize;
+    let near =
+        |c: usize, of: usize| (candidates[c] / candidates[of] - 1.0).abs() < LOCAL_MIN_CHANGE;
+    // Whether candidate `c` of window `w` is another tempo than the global one.
+    let other = |w: usize, c: usize| {
+        let (v, g) = (combs[w][c], combs[w][global]);
+        !near(c, global) && v >= LOCAL_MIN_COMB && v >= LOCAL_RATIO * g && v >= g + LOCAL_MARGIN
+    };
+    // Follow runs of windows at another tempo: each window continues the run at the
+    // candidate nearest the run's last reading when that is about as good as its best.
+    let mut reading: Vec<Option<usize>> = vec![None; starts.len()];
+    let mut prev: Option<usize> = None;
+    for w in 0..starts.len() {
+        let best = (0..candidates.len())
+            .max_by(|&a, &b| combs[w][a].total_cmp(&combs[w][b]))
+            .unwrap_or(global);
+        let go_on = prev.and_then(|p| {
+            (0..candidates.len())
+                .filter(|&c| near(c, p))
+                .max_by(|&a, &b| combs[w][a].total_cmp(&combs[w][b]))
+                .filter(|&c| combs[w][c] >= combs[w][best] - LOCAL_HYSTERESIS && other(w, c))
+        });
+        reading[w] = go_on.or_else(|| other(w, best).then_some(best));
+        prev = reading[w];
+    }
+    let mut periods: Option<Vec<f64>> = None;
+    let mut w = 0;
+    while w < reading.len() {
+        let Some(first) = reading[w] else {
+            w += 1;
+            continue;
+        };
+        let mut end = w + 1;
+        let mut last = first;
+        while let Some(&Some(c)) = reading.get(end) {
+            if !near(c, last) {
+                break;
+            }
+            last = c;
+            end += 1;
+        }
+        if end - w >= LOCAL_MIN_WINDOWS {
+            let out = periods.get_or_insert_with(|| vec![period; n]);
+            for (k, c) in reading.iter().enumerate().take(end).skip(w) {
+                // Each window speaks for the hop around its centre; the first and last of
+                // the track for their whole outer half.
+                let centre = starts[k] + win / 2;
+                let lo = if k == 0 { 0 } else { centre - hop / 2 };
+                let hi = if k + 1 == starts.len() {
+                    n
+                } else {
+                    (centre + hop - hop / 2).min(n)
+                };
+                if let Some(c) = c {
+                    out[lo..hi].iter_mut().for_each(|v| *v = candidates[*c]);
+                }
+            }
+        }
+        w = end;
+    }
+    // The global period is the dominant tempo: when other readings cover half the piece
+    // or more, they are another metrical reading of it (a riff in threes over a steady
+    // beat reads 4:3 in every window), not sections at another tempo.
+    let moved = periods
+        .as_ref()
+        .map_or(0, |p| p.iter().filter(|&&v| v != period).count());
+    if 2 * moved >= n {
+        return None;
+    }
+    periods
 }
 
 /// Drops leading and trailing beats whose (Hann-smoothed) local score is below half
@@ -525,6 +709,66 @@ mod tests {
         let fitted = fit_grid(&changing, period).expect("grid");
         assert!(!fitted.constant);
         assert!(majority_grid(&local, &changing, &[period, fitted.period]).is_none());
+    }
+
+    /// Clicks at `first` frames a beat until frame `change`, then at `second`.
+    fn two_tempi(n: usize, first: f64, second: f64, change: f64) -> (Vec<f32>, Vec<f64>) {
+        let mut x = vec![0.0f32; n];
+        let mut truth = Vec::new();
+        let mut t = 17.0;
+        while t < n as f64 - 1.0 {
+            x[t.round() as usize] += 1.0;
+            truth.push(t);
+            t += if t < change { first } else { second };
+        }
+        (x, truth)
+    }
+
+    #[test]
+    fn a_section_at_another_tempo_is_followed() {
+        // 40 s at 120 BPM, then 40 s at 150 (86.13 frames a second).
+        let fr = 22050.0 / 256.0;
+        let (p120, p150) = (60.0 * fr / 120.0, 60.0 * fr / 150.0);
+        let n = (80.0 * fr) as usize;
+        let (x, truth) = two_tempi(n, p120, p150, 40.0 * fr);
+        let o = novelty(&x, 20);
+        let periods = local_periods(&o, p120, fr).expect("two sections");
+        assert!((periods[(10.0 * fr) as usize] / p120 - 1.0).abs() < 0.02);
+        assert!((periods[(60.0 * fr) as usize] / p150 - 1.0).abs() < 0.02);
+        let local = local_score(&o, p120);
+        let beats = track_periods(&local, &periods, TIGHTNESS);
+        let near = |t: f64| beats.iter().any(|&b| (b as f64 - t).abs() <= 1.0);
+        let missed: Vec<f64> = truth.iter().copied().filter(|&t| !near(t)).collect();
+        assert!(missed.len() <= 2, "missed clicks at frames {missed:?}");
+        assert!(beats.len() <= truth.len() + 1, "{} beats", beats.len());
+        // At one period the tracker keeps 120 through the second section.
+        let one = track(&local, p120, TIGHTNESS);
+        let late = truth.iter().filter(|&&t| t > 45.0 * fr);
+        let found = late
+            .clone()
+            .filter(|&&t| one.iter().any(|&b| (b as f64 - t).abs() <= 1.0));
+        assert!(found.count() * 2 < late.count());
+    }
+
+    #[test]
+    fn a_steady_piece_has_no_sections() {
+        // Steady clicks, and steady clicks with an accent pattern in threes over them.
+        let fr = 22050.0 / 256.0;
+        let period = 60.0 * fr / 128.0;
+        let n = (60.0 * fr) as usize;
+        let (x, _) = clicks(n, period, 17.0, 1.0);
+        assert!(local_periods(&novelty(&x, 20), period, fr).is_none());
+        let (mut y, _) = clicks(n, period / 4.0, 17.0, 0.0);
+        for (k, v) in y.iter_mut().enumerate() {
+            if *v > 0.0 && ((k as f64 - 17.0) / (period / 4.0)).round() as i64 % 3 == 0 {
+                *v = 2.0;
+            }
+        }
+        let (beat, _) = clicks(n, period, 17.0, 0.0);
+        for (v, b) in y.iter_mut().zip(&beat) {
+            *v += 2.0 * b;
+        }
+        assert!(local_periods(&novelty(&y, 20), period, fr).is_none());
     }
 
     #[test]

@@ -301,6 +301,43 @@ fn drum_strength(beats: &[f64], drums: &[f32], shift: f64) -> f64 {
         .sum()
 }
 
+/// The beats of a piece that changes tempo, section by section (runs of beats whose
+/// period in `periods` stays within 4 % of the run's first): each section's path is mended
+/// as a steady piece's is (its own line when it is one, else the steady grid or the
+/// majority line, see `analyze_with_harmony`), so a slip within a section does not move
+/// its beats.
+fn mend_sections(local: &[f32], tracked: &[f64], periods: &[f64]) -> Vec<f64> {
+    let period_at = |b: f64| periods[(b.round().max(0.0) as usize).min(periods.len() - 1)];
+    let mut out = Vec::with_capacity(tracked.len());
+    let mut start = 0;
+    while start < tracked.len() {
+        let p = period_at(tracked[start]);
+        let end = (start + 1..tracked.len())
+            .find(|&k| (period_at(tracked[k]) / p - 1.0).abs() >= 0.04)
+            .unwrap_or(tracked.len());
+        let section = &tracked[start..end];
+        let line = beats::fit_grid(section, p).and_then(|g| {
+            if g.constant {
+                return Some(g);
+            }
+            let path_score = beats::mean_score(local, section);
+            beats::steady_grid(local, section, g.period)
+                .filter(|&(_, score)| score >= STEADY_SHARE * path_score)
+                .map(|(steady, _)| steady)
+                .or_else(|| beats::majority_grid(local, section, &[p, g.period]))
+        });
+        match line {
+            Some(g) => {
+                let (first, last) = (g.index[0], g.index[g.index.len() - 1]);
+                out.extend((first..=last).map(|k| g.origin + g.period * k as f64));
+            }
+            None => out.extend_from_slice(section),
+        }
+        start = end;
+    }
+    out
+}
+
 /// Mean chroma of each beat (frames `beats` at `frame_rate`, each to the next; the last as
 /// long as the one before); `None` without harmony or with fewer than two beats.
 fn beat_chroma(harmony: Option<Harmony>, beats: &[f64], frame_rate: f64) -> Option<Vec<[f64; 12]>> {
@@ -559,17 +596,51 @@ pub fn analyze_with_harmony(
     out.tempo_candidates = est.candidates.clone();
     out.polyrhythm_candidates = est.peaks.clone();
 
+    // Frame energy, for silence.
+    let energy: Vec<f32> = (0..n).map(|i| acc.energy_db(i)).collect();
+    let loud = percentile(&energy, 75.0);
+    let floor = (loud - 30.0).max(-80.0);
+    let audible = |frame: f64| -> bool {
+        let c = frame.round().max(0.0) as usize;
+        let lo = c.saturating_sub(2).min(n - 1);
+        let hi = (c + 2).min(n - 1);
+        energy[lo..=hi].iter().any(|&e| e > floor)
+    };
     // Beats.
     let period = est.period;
     let local = beats::local_score(&o, period);
-    let dp = beats::track(&local, period, beats::TIGHTNESS);
+    // A piece whose tempo changes is tracked at each section's own period, and its beats
+    // are the tracked path: no one grid fits it.
+    let sections = beats::local_periods(&o, period, fr);
+    let dp = match &sections {
+        Some(periods) => {
+            let mut path = beats::track_periods(&local, periods, beats::TIGHTNESS);
+            // From the first audible beat to the last (not the loud part only, as `track`
+            // keeps: a soft intro at its own tempo is one of the sections).
+            let last = path
+                .iter()
+                .rposition(|&b| audible(b as f64))
+                .map_or(0, |i| i + 1);
+            path.truncate(last);
+            let first = path.iter().position(|&b| audible(b as f64)).unwrap_or(0);
+            path.drain(..first);
+            path
+        }
+        None => beats::track(&local, period, beats::TIGHTNESS),
+    };
     if dp.len() < 4 {
         return out;
     }
     let mut tracked = beats::refine(&local, &dp);
+    if let Some(periods) = &sections {
+        tracked = mend_sections(&local, &tracked, periods);
+    }
     let Some(mut grid) = beats::fit_grid(&tracked, period) else {
         return out;
     };
+    if sections.is_some() {
+        grid.constant = false;
+    }
     // A path that is not one line may still be a steady piece the tracker slipped on:
     // the steady grid that holds about as much onset strength as the path, else the one
     // most of the path's beats lie on (on the dev, tracker and key sets beat F rose 0.791
@@ -577,7 +648,7 @@ pub fn analyze_with_harmony(
     // to the off-beat for a few bars no longer move the beats).
     let mut steady_phase = false;
     let mut grid_tempo = grid.constant;
-    if !grid.constant {
+    if !grid.constant && sections.is_none() {
         let path_score = beats::mean_score(&local, &tracked);
         if let Some((steady, _)) = beats::steady_grid(&local, &tracked, grid.period)
             .filter(|&(_, score)| score >= STEADY_SHARE * path_score)
@@ -638,9 +709,18 @@ pub fn analyze_with_harmony(
     }
     if shift != 0.0 {
         grid.origin += shift * grid.period;
+        // Across sections, by each beat's own interval.
+        let step = |k: usize| match &sections {
+            Some(_) if tracked.len() >= 2 => {
+                let k = k.min(tracked.len() - 2);
+                tracked[k + 1] - tracked[k]
+            }
+            _ => period,
+        };
         tracked = tracked
             .iter()
-            .map(|&b| b + shift * period)
+            .enumerate()
+            .map(|(k, &b)| b + shift * step(k))
             .filter(|&b| b < n as f64 - 1.0)
             .collect();
     }
@@ -662,16 +742,6 @@ pub fn analyze_with_harmony(
         c.bpm = Some(bpm);
     }
 
-    // Frame energy, for silence.
-    let energy: Vec<f32> = (0..n).map(|i| acc.energy_db(i)).collect();
-    let loud = percentile(&energy, 75.0);
-    let floor = (loud - 30.0).max(-80.0);
-    let audible = |frame: f64| -> bool {
-        let c = frame.round().max(0.0) as usize;
-        let lo = c.saturating_sub(2).min(n - 1);
-        let hi = (c + 2).min(n - 1);
-        energy[lo..=hi].iter().any(|&e| e > floor)
-    };
     let beat_frames: Vec<f64> = if grid.constant {
         let first = grid.index.first().copied().unwrap_or(0);
         let last = grid.index.last().copied().unwrap_or(0);
