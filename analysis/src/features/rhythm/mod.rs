@@ -762,12 +762,18 @@ pub fn analyze_with_harmony(
     out.beat_times = beat_frames.iter().map(|&f| to_secs(f)).collect();
     out.beat_phase_secs = out.beat_times.first().copied();
 
-    // Local tempo over 4 tracked beats.
+    // Local tempo over 4 tracked beats (each interval near its section's period).
+    let period_at = |frame: f64| {
+        sections.as_ref().map_or(period, |p| {
+            p[(frame.round().max(0.0) as usize).min(p.len() - 1)]
+        })
+    };
     out.tempo_variation = Stats::of(tracked.windows(5).filter_map(|w| {
         let span = w[4] - w[0];
-        let ok = w
-            .windows(2)
-            .all(|p| (p[1] - p[0]) > 0.6 * period && (p[1] - p[0]) < 1.4 * period);
+        let ok = w.windows(2).all(|p| {
+            let (d, q) = (p[1] - p[0], period_at(p[0]));
+            d > 0.6 * q && d < 1.4 * q
+        });
         (ok && span > 0.0).then(|| 4.0 * 60.0 * fr / span)
     }));
 
