@@ -1000,3 +1000,53 @@ fn a_slow_intro_and_a_faster_section_each_keep_their_own_beat() {
         );
     }
 }
+
+#[test]
+fn a_drummer_who_drifts_is_followed() {
+    // A live drummer: 116 BPM drifting to 124 over three minutes (a steady 7 % rise, as a
+    // band without a click speeds up), each hit up to 10 ms early or late. No one grid
+    // fits; the beats must follow the drift.
+    let (start, end, secs) = (116.0f64, 124.0f64, 180.0f64);
+    let offset = 0.4;
+    let mut truth = Vec::new();
+    let mut t = offset;
+    while t < secs {
+        truth.push(t);
+        let bpm = start + (end - start) * t / secs;
+        t += 60.0 / bpm;
+    }
+    let mut x = vec![0.0f32; ((secs + 1.0) * f64::from(SR)) as usize];
+    let mut noise = Noise(0x0D21_F7ED_5EED_0004);
+    for (k, &b) in truth.iter().enumerate() {
+        let jitter = 0.010 * f64::from(noise.next());
+        let next = truth.get(k + 1).copied().unwrap_or(b + 60.0 / end);
+        // Rock: kick on 1 and 3, snare on 2 and 4, 8th hats.
+        hit(
+            &mut x,
+            b + jitter,
+            if k % 2 == 0 { 0 } else { 1 },
+            0.9,
+            &mut noise,
+        );
+        hit(&mut x, b + jitter, 2, 0.5, &mut noise);
+        hit(&mut x, 0.5 * (b + next) + 0.5 * jitter, 2, 0.35, &mut noise);
+    }
+    let r = analyse_mono(&x, AnalysisConfig::default());
+    let bpm = r.tempo_bpm_global.expect("tempo");
+    assert!((start * 0.99..=end * 1.01).contains(&bpm), "tempo {bpm}");
+    let found = truth
+        .iter()
+        .filter(|&&b| b > 5.0)
+        .filter(|&&b| r.beat_times.iter().any(|&g| (g - b).abs() <= 0.07))
+        .count();
+    let want = truth.iter().filter(|&&b| b > 5.0).count();
+    let reported = r.beat_times.iter().filter(|&&g| g > 5.0).count();
+    println!("drift: {found} of {want} beats found, {reported} reported, tempo {bpm:.2}");
+    assert!(found as f64 >= 0.95 * want as f64, "{found} of {want}");
+    assert!(reported as f64 <= 1.05 * want as f64, "{reported} beats");
+    let (lo, hi) = (r.tempo_variation.min, r.tempo_variation.max);
+    assert!(
+        lo.is_some_and(|v| v < 119.0) && hi.is_some_and(|v| v > 121.0),
+        "{lo:?} {hi:?}"
+    );
+}
