@@ -948,10 +948,12 @@ fn the_same_chords_in_four_four_keep_four_beats_a_bar() {
 
 #[test]
 fn a_slow_intro_and_a_faster_section_each_keep_their_own_beat() {
-    // Five bars at 80 BPM, then 28 at 116 (the same groove), as a piece whose intro is
-    // at another tempo. At one period the tracker carried 116 into the intro, or 80 on.
+    // Four and a half bars at 80 BPM, then 28 at 116 (the same groove), as a piece whose
+    // intro is at another tempo. At one period the tracker carried 116 into the intro, or
+    // 80 on. The half bar moves the count of beats: the main section's bars start two
+    // beats after a count of fours from the intro would put them.
     let offset = 0.3;
-    let intro_beats = 20;
+    let intro_beats = 18;
     let change = offset + intro_beats as f64 * 60.0 / 80.0;
     let mut x = pattern(80.0, 5, offset, &ROCK, 1.0);
     x.truncate((change * f64::from(SR)) as usize);
@@ -967,6 +969,40 @@ fn a_slow_intro_and_a_faster_section_each_keep_their_own_beat() {
     let (lo, hi) = (r.tempo_variation.min, r.tempo_variation.max);
     assert!(lo.is_some_and(|v| (v / 80.0 - 1.0).abs() < 0.04), "{lo:?}");
     assert!(hi.is_some_and(|v| (v / 116.0 - 1.0).abs() < 0.04), "{hi:?}");
+    // Each section's downbeats on its own bar starts.
+    for (name, from, to, start, bar) in [
+        ("intro", 1.0, change - 0.5, offset, 4.0 * 60.0 / 80.0),
+        (
+            "main",
+            change + 1.0,
+            f64::INFINITY,
+            change,
+            4.0 * 60.0 / 116.0,
+        ),
+    ] {
+        let downs: Vec<f64> = r
+            .downbeat_times
+            .iter()
+            .copied()
+            .filter(|&d| d > from && d < to)
+            .collect();
+        let on_bar = downs
+            .iter()
+            .filter(|&&d| {
+                let k = ((d - start) / bar).round();
+                (d - start - k * bar).abs() <= 0.07
+            })
+            .count();
+        println!(
+            "{name}: {on_bar} of {} downbeats on bar starts",
+            downs.len()
+        );
+        assert!(
+            on_bar as f64 >= 0.75 * downs.len() as f64 && downs.len() >= 3,
+            "{name}: {on_bar} of {} downbeats on its bar starts",
+            downs.len()
+        );
+    }
     for (name, lo, hi) in [("intro", 2.0, change), ("main", change, f64::INFINITY)] {
         let want: Vec<f64> = truth
             .iter()

@@ -15,6 +15,7 @@ whole (22.05 kHz mono 16-bit, as ../meterset/build.py renders) with truth:
   beats/<stem>.beats      the quarter-note grid of the tempo map, counted from the
                           time_signature event at or before the first note (some files
                           open with a 1/8 bar that puts every beat half a beat later)
+  beats/<stem>.downbeats  bar starts of the time signatures (4/4 without one)
   truth.tsv               file, seconds, sections ("start+length@bpm", 10 s or more)
 Generated dirs (audio, beats, work) are wiped first. See README.md.
 """
@@ -77,20 +78,31 @@ def examine(path):
     bpms = [s[2] for s in long]
     if len(long) < 2 or max(bpms) / min(bpms) < 1 + MIN_CHANGE:
         return None, 'one tempo'
-    sig_ticks = []
+    sigs = []
     for track in mf.tracks:
         tick = 0
         for m in track:
             tick += m.time
             if m.type == 'time_signature':
-                sig_ticks.append(tick)
-    origin = max([t for t in sig_ticks if t <= first] or [0])
+                sigs.append((tick, m.numerator, m.denominator))
+    sigs.sort()
+    origin = max([t for t, _, _ in sigs if t <= first] or [0])
     k = math.ceil((first - origin) / tpb - 1e-9)
     beats = []
     while origin + k * tpb <= last:
         beats.append(ktempo.seconds_at(origin + k * tpb, tempos, tpb))
         k += 1
-    return {'path': path, 'length': t1, 'sections': long, 'beats': beats}, None
+    # Bar starts: every bar of each time signature (4/4 from tick 0 without one).
+    bars = []
+    for i, (t0, num, den) in enumerate(sigs or [(0, 4, 4)]):
+        end = sigs[i + 1][0] if i + 1 < len(sigs) else last + 1
+        step = tpb * 4 * num / den
+        tick = t0
+        while tick < end:
+            if first - 1e-6 <= tick <= last:
+                bars.append(ktempo.seconds_at(tick, tempos, tpb))
+            tick += step
+    return {'path': path, 'length': t1, 'sections': long, 'beats': beats, 'bars': bars}, None
 
 
 def midi_files(roots):
@@ -142,8 +154,9 @@ def main():
             if mbuild.render(c, args.out, work, log) is None:
                 print(f"{c['stem']}: render failed (see work/render.log)", file=sys.stderr)
                 continue
-            with open(os.path.join(args.out, 'beats', c['stem'] + '.beats'), 'w') as f:
-                f.write(''.join(f'{t:.4f}\n' for t in c['beats']))
+            for ext, times in (('.beats', c['beats']), ('.downbeats', c['bars'])):
+                with open(os.path.join(args.out, 'beats', c['stem'] + ext), 'w') as f:
+                    f.write(''.join(f'{t:.4f}\n' for t in times))
             secs = ' '.join(f"{s[0]:.2f}+{s[1]:.2f}@{s[2]:.2f}" for s in c['sections'])
             src = os.path.relpath(c['path'], args.keyset) if c['path'].startswith(args.keyset) else c['path']
             truth.write(f"{c['stem']}.wav\t{c['length']:.2f}\t{secs}\t{src}\n")

@@ -61,6 +61,8 @@ const HARMONIC_STEADY_KICK: f64 = 0.7;
 /// grid within a few bars and falls far below; on the dev set's steady pieces the share
 /// was 0.7-1.0 (slips of half a beat in riffs and breaks), and beat F rose 0.68 -> 0.72.
 const STEADY_SHARE: f64 = 0.7;
+/// Fewest beats in a section with its own bar phase (`downbeat_phase` needs eight).
+const MIN_BAR_BEATS: usize = 8;
 /// Two tempo readings agree within this relative difference (the A1 tolerance).
 const TEMPO_AGREEMENT: f64 = 0.04;
 /// Half-width of the local mean removed from the onset functions, seconds.
@@ -336,6 +338,55 @@ fn mend_sections(local: &[f32], tracked: &[f64], periods: &[f64]) -> Vec<f64> {
         start = end;
     }
     out
+}
+
+/// Downbeats of a piece that changes tempo, and their confidence (the mean over the
+/// beats): each section (a run of beats at one period, see [`mend_sections`], or after a
+/// pause of more than one and a half beats) has its own bar phase, since a beat gained or
+/// lost where the tempo changes moves the count. Sections of fewer than [`MIN_BAR_BEATS`]
+/// beats join the one before.
+fn section_downbeats(
+    beat_frames: &[f64],
+    periods: &[f64],
+    bar: usize,
+    signals: &meter::FrameSignals,
+    starts_music: bool,
+    changes: Option<&[f64]>,
+) -> Option<(Vec<f64>, f64)> {
+    let period_at = |b: f64| periods[(b.round().max(0.0) as usize).min(periods.len() - 1)];
+    let mut cuts = vec![0];
+    for k in 1..beat_frames.len() {
+        let start = beat_frames[cuts[cuts.len() - 1]];
+        let p = period_at(beat_frames[k - 1]);
+        let new_tempo = (period_at(beat_frames[k]) / period_at(start) - 1.0).abs() >= 0.04;
+        let pause = beat_frames[k] - beat_frames[k - 1] > 1.5 * p;
+        if new_tempo || pause {
+            if k - cuts[cuts.len() - 1] < MIN_BAR_BEATS && cuts.len() > 1 {
+                cuts.pop();
+            }
+            cuts.push(k);
+        }
+    }
+    if cuts.len() > 1 && beat_frames.len() - cuts[cuts.len() - 1] < MIN_BAR_BEATS {
+        cuts.pop();
+    }
+    cuts.push(beat_frames.len());
+    let (mut downbeats, mut conf_sum) = (Vec::new(), 0.0);
+    for (i, w) in cuts.windows(2).enumerate() {
+        let beats = &beat_frames[w[0]..w[1]];
+        let p = period_at(beats[0]);
+        let features = meter::BeatFeatures::new(beats, p, signals);
+        let (phase, conf) = meter::downbeat_phase(
+            &features,
+            bar,
+            starts_music && i == 0,
+            changes.and_then(|c| c.get(w[0]..w[1])),
+        )
+        .unwrap_or((0, 0.0));
+        downbeats.extend(beats.iter().skip(phase).step_by(bar));
+        conf_sum += conf * beats.len() as f64;
+    }
+    (!downbeats.is_empty()).then(|| (downbeats, conf_sum / beat_frames.len() as f64))
 }
 
 /// Mean chroma of each beat (frames `beats` at `frame_rate`, each to the next; the last as
@@ -793,18 +844,24 @@ pub fn analyze_with_harmony(
     let beat_features = meter::BeatFeatures::new(&beat_frames, grid.period, &signals);
     let bar = meter::beats_per_bar(&beat_features, per_beat_chroma.as_deref());
     out.time_signature = Some(format!("{bar}/4"));
-    if let Some((phase, conf)) = meter::downbeat_phase(
-        &beat_features,
-        bar,
-        starts_music,
-        per_beat_chroma.as_deref().map(chord_changes).as_deref(),
-    ) {
-        let downbeats: Vec<f64> = beat_frames
-            .iter()
-            .skip(phase)
-            .step_by(bar)
-            .copied()
-            .collect();
+    let changes = per_beat_chroma.as_deref().map(chord_changes);
+    let found = match &sections {
+        None => meter::downbeat_phase(&beat_features, bar, starts_music, changes.as_deref()).map(
+            |(phase, conf)| {
+                let downbeats = beat_frames.iter().skip(phase).step_by(bar).copied();
+                (downbeats.collect::<Vec<f64>>(), conf)
+            },
+        ),
+        Some(periods) => section_downbeats(
+            &beat_frames,
+            periods,
+            bar,
+            &signals,
+            starts_music,
+            changes.as_deref(),
+        ),
+    };
+    if let Some((downbeats, conf)) = found {
         out.downbeat_times = downbeats.iter().map(|&f| to_secs(f)).collect();
         out.downbeat_confidence = Some(conf);
         out.bars = Some(downbeats.len() as f64);
