@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.join(HERE, '..', 'keyset'))
 sys.path.insert(0, os.path.join(HERE, '..', 'meterset'))
 import analyze  # noqa: E402  lenient mido patch, load() un-gzips
 import tempo as ktempo  # noqa: E402  tempo_map, seconds_at
-import build as mbuild  # noqa: E402  render() and plain_smf() of the metre set
+import build as mbuild  # noqa: E402  render() and events() of the metre set
 
 mido = analyze.mido
 REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
@@ -78,14 +78,7 @@ def examine(path):
     bpms = [s[2] for s in long]
     if len(long) < 2 or max(bpms) / min(bpms) < 1 + MIN_CHANGE:
         return None, 'one tempo'
-    sigs = []
-    for track in mf.tracks:
-        tick = 0
-        for m in track:
-            tick += m.time
-            if m.type == 'time_signature':
-                sigs.append((tick, m.numerator, m.denominator))
-    sigs.sort()
+    _, sigs, _, _ = mbuild.events(mf)  # time signatures (tick, numerator, denominator)
     origin = max([t for t, _, _ in sigs if t <= first] or [0])
     k = math.ceil((first - origin) / tpb - 1e-9)
     beats = []
