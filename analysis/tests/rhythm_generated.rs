@@ -965,6 +965,10 @@ fn a_slow_intro_and_a_faster_section_each_keep_their_own_beat() {
     let r = analyse_mono(&x, AnalysisConfig::default());
     let t = r.tempo_bpm_global.expect("tempo");
     assert!((t / 116.0 - 1.0).abs() < 0.01, "tempo {t}");
+    assert!(
+        r.beat_times.windows(2).all(|w| w[1] > w[0]),
+        "beats out of order"
+    );
     // The local tempo's range covers both sections.
     let (lo, hi) = (r.tempo_variation.min, r.tempo_variation.max);
     assert!(lo.is_some_and(|v| (v / 80.0 - 1.0).abs() < 0.04), "{lo:?}");

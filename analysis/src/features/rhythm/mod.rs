@@ -328,12 +328,20 @@ fn mend_sections(local: &[f32], tracked: &[f64], periods: &[f64]) -> Vec<f64> {
                 .map(|(steady, _)| steady)
                 .or_else(|| beats::majority_grid(local, section, &[p, g.period]))
         });
-        match line {
+        let beats: Vec<f64> = match line {
             Some(g) => {
                 let (first, last) = (g.index[0], g.index[g.index.len() - 1]);
-                out.extend((first..=last).map(|k| g.origin + g.period * k as f64));
+                (first..=last)
+                    .map(|k| g.origin + g.period * k as f64)
+                    .collect()
             }
-            None => out.extend_from_slice(section),
+            None => section.to_vec(),
+        };
+        // Where two sections' lines meet, a beat may fall on (or before) the last one.
+        for b in beats {
+            if out.last().is_none_or(|&prev| b - prev > 0.25 * p) {
+                out.push(b);
+            }
         }
         start = end;
     }
