@@ -76,6 +76,29 @@ const TERNARY_MARGIN: f64 = 0.1;
 const SEARCH_MIN_BPM: f64 = 30.0;
 const SEARCH_MAX_BPM: f64 = 300.0;
 
+/// Periodicity of the autocorrelation `r` near lag `l`: its peak within ±2 % (at least
+/// ±1.5 frames), else the value at `l`; `None` beyond the longest lag `r` holds.
+pub(super) fn near_in(r: &[f64], l: f64) -> Option<f64> {
+    let half = (0.02 * l).max(1.5);
+    if l + half > r.len().saturating_sub(2) as f64 {
+        return None;
+    }
+    Some(peak_in(r, l - half, l + half).map_or_else(|| interp(r, l), |p| p.1))
+}
+
+/// The comb of `r` at a beat of `lag` frames: the mean of [`near_in`] at 1, 2, 3 and 4
+/// periods (negative values count as 0; 0 when fewer than two fit in `r`).
+pub(super) fn comb_in(r: &[f64], lag: f64) -> f64 {
+    let vals: Vec<f64> = (1..=4)
+        .filter_map(|k| near_in(r, k as f64 * lag))
+        .map(|v| v.max(0.0))
+        .collect();
+    if vals.len() < 2 {
+        return 0.0;
+    }
+    vals.iter().sum::<f64>() / vals.len() as f64
+}
+
 /// The autocorrelations the tempo estimate needs.
 pub struct Periodicity<'a> {
     /// Normalised autocorrelation of the full-band onset novelty, by lag in frames.
@@ -145,13 +168,9 @@ impl Periodicity<'_> {
         self.near_in(self.family, l)
     }
 
-    /// [`Self::near`] in the autocorrelation `r`.
+    /// [`Self::near`] in the autocorrelation `r` (as long as `full`).
     fn near_in(&self, r: &[f64], l: f64) -> Option<f64> {
-        let half = (0.02 * l).max(1.5);
-        if l + half > self.max_lag() {
-            return None;
-        }
-        Some(peak_in(r, l - half, l + half).map_or_else(|| interp(r, l), |p| p.1))
+        near_in(&r[..r.len().min(self.full.len())], l)
     }
 
     /// Metrical consistency of a beat period: the mean periodicity at 1, 2, 3 and 4
@@ -162,16 +181,9 @@ impl Periodicity<'_> {
         self.comb_in(self.family, lag)
     }
 
-    /// [`Self::comb`] in the autocorrelation `r`.
+    /// [`Self::comb`] in the autocorrelation `r` (as long as `full`).
     fn comb_in(&self, r: &[f64], lag: f64) -> f64 {
-        let vals: Vec<f64> = (1..=4)
-            .filter_map(|k| self.near_in(r, k as f64 * lag))
-            .map(|v| v.max(0.0))
-            .collect();
-        if vals.len() < 2 {
-            return 0.0;
-        }
-        vals.iter().sum::<f64>() / vals.len() as f64
+        comb_in(&r[..r.len().min(self.full.len())], lag)
     }
 
     /// How steady the kick (and bass) is at a beat of `lag` frames: the low band's comb
