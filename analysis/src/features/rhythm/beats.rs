@@ -147,11 +147,12 @@ const LOCAL_MIN_WINDOWS: usize = 3;
 /// the music keeps to it.
 ///
 /// Each window of [`LOCAL_WINDOW_SECS`] is read on its own: the period within
-/// [`LOCAL_RANGE_OCTAVES`] of the global one with the highest comb (the mean of its
-/// autocorrelation at 1, 2, 3 and 4 periods, which a 2:3 or 3:4 relative of the window's
-/// beat halves). A window is at another tempo when that period differs from the global one
-/// by [`LOCAL_MIN_CHANGE`] or more and its comb beats the global period's by
-/// [`LOCAL_MARGIN`]. Only runs of [`LOCAL_MIN_WINDOWS`] or more such windows, each within
+/// [`LOCAL_RANGE_OCTAVES`] of the global one with the highest comb (the tempo estimate's
+/// `comb_in`: the mean of its autocorrelation at 1, 2, 3 and 4 periods, which a 2:3 or 3:4
+/// relative of the window's beat halves). A window is at another tempo when that period
+/// differs from the global one by [`LOCAL_MIN_CHANGE`] or more and its comb there clears
+/// the global period's ([`LOCAL_MIN_COMB`], [`LOCAL_RATIO`], [`LOCAL_MARGIN`]). Only runs
+/// of [`LOCAL_MIN_WINDOWS`] or more such windows, each within
 /// [`LOCAL_MIN_CHANGE`] of the next (a section, a ramp), change the period; their frames
 /// take the windows' periods, the rest keep `period`.
 ///
