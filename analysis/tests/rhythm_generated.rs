@@ -974,15 +974,9 @@ fn a_slow_intro_and_a_faster_section_each_keep_their_own_beat() {
     assert!(lo.is_some_and(|v| (v / 80.0 - 1.0).abs() < 0.04), "{lo:?}");
     assert!(hi.is_some_and(|v| (v / 116.0 - 1.0).abs() < 0.04), "{hi:?}");
     // Each section's downbeats on its own bar starts.
-    for (name, from, to, start, bar) in [
-        ("intro", 1.0, change - 0.5, offset, 4.0 * 60.0 / 80.0),
-        (
-            "main",
-            change + 1.0,
-            f64::INFINITY,
-            change,
-            4.0 * 60.0 / 116.0,
-        ),
+    for (name, from, to, start, beat) in [
+        ("intro", 1.0, change - 0.5, offset, 60.0 / 80.0),
+        ("main", change + 1.0, f64::INFINITY, change, 60.0 / 116.0),
     ] {
         let downs: Vec<f64> = r
             .downbeat_times
@@ -990,13 +984,7 @@ fn a_slow_intro_and_a_faster_section_each_keep_their_own_beat() {
             .copied()
             .filter(|&d| d > from && d < to)
             .collect();
-        let on_bar = downs
-            .iter()
-            .filter(|&&d| {
-                let k = ((d - start) / bar).round();
-                (d - start - k * bar).abs() <= 0.07
-            })
-            .count();
+        let on_bar = on_beat_one(&downs, start, beat, 4);
         println!(
             "{name}: {on_bar} of {} downbeats on bar starts",
             downs.len()

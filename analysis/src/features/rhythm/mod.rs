@@ -303,30 +303,47 @@ fn drum_strength(beats: &[f64], drums: &[f32], shift: f64) -> f64 {
         .sum()
 }
 
+/// The period at `frame` of a period-per-frame list (its last beyond its end).
+fn period_at(periods: &[f64], frame: f64) -> f64 {
+    periods[(frame.round().max(0.0) as usize).min(periods.len() - 1)]
+}
+
+/// The line that mends a tracked `path` which is not one line (`period` the tempo
+/// estimate's, `fitted` the path's own): the steady grid that holds at least
+/// [`STEADY_SHARE`] of the path's mean onset strength (`true`: its period is the tempo),
+/// else the line most of the path's beats lie on (`false`); `None` when neither.
+fn mending_line(
+    local: &[f32],
+    path: &[f64],
+    period: f64,
+    fitted: f64,
+) -> Option<(beats::Grid, bool)> {
+    let path_score = beats::mean_score(local, path);
+    beats::steady_grid(local, path, fitted)
+        .filter(|&(_, score)| score >= STEADY_SHARE * path_score)
+        .map(|(steady, _)| (steady, true))
+        .or_else(|| beats::majority_grid(local, path, &[period, fitted]).map(|l| (l, false)))
+}
+
 /// The beats of a piece that changes tempo, section by section (runs of beats whose
 /// period in `periods` stays within 4 % of the run's first): each section's path is mended
-/// as a steady piece's is (its own line when it is one, else the steady grid or the
-/// majority line, see `analyze_with_harmony`), so a slip within a section does not move
-/// its beats.
+/// as a steady piece's is (its own line when it is one, else [`mending_line`]), so a slip
+/// within a section does not move its beats.
 fn mend_sections(local: &[f32], tracked: &[f64], periods: &[f64]) -> Vec<f64> {
-    let period_at = |b: f64| periods[(b.round().max(0.0) as usize).min(periods.len() - 1)];
     let mut out = Vec::with_capacity(tracked.len());
     let mut start = 0;
     while start < tracked.len() {
-        let p = period_at(tracked[start]);
+        let p = period_at(periods, tracked[start]);
         let end = (start + 1..tracked.len())
-            .find(|&k| (period_at(tracked[k]) / p - 1.0).abs() >= 0.04)
+            .find(|&k| (period_at(periods, tracked[k]) / p - 1.0).abs() >= 0.04)
             .unwrap_or(tracked.len());
         let section = &tracked[start..end];
         let line = beats::fit_grid(section, p).and_then(|g| {
             if g.constant {
-                return Some(g);
+                Some(g)
+            } else {
+                mending_line(local, section, p, g.period).map(|(line, _)| line)
             }
-            let path_score = beats::mean_score(local, section);
-            beats::steady_grid(local, section, g.period)
-                .filter(|&(_, score)| score >= STEADY_SHARE * path_score)
-                .map(|(steady, _)| steady)
-                .or_else(|| beats::majority_grid(local, section, &[p, g.period]))
         });
         let beats: Vec<f64> = match line {
             Some(g) => {
@@ -361,12 +378,12 @@ fn section_downbeats(
     starts_music: bool,
     changes: Option<&[f64]>,
 ) -> Option<(Vec<f64>, f64)> {
-    let period_at = |b: f64| periods[(b.round().max(0.0) as usize).min(periods.len() - 1)];
     let mut cuts = vec![0];
     for k in 1..beat_frames.len() {
         let start = beat_frames[cuts[cuts.len() - 1]];
-        let p = period_at(beat_frames[k - 1]);
-        let new_tempo = (period_at(beat_frames[k]) / period_at(start) - 1.0).abs() >= 0.04;
+        let p = period_at(periods, beat_frames[k - 1]);
+        let new_tempo =
+            (period_at(periods, beat_frames[k]) / period_at(periods, start) - 1.0).abs() >= 0.04;
         let pause = beat_frames[k] - beat_frames[k - 1] > 1.5 * p;
         if new_tempo || pause {
             if k - cuts[cuts.len() - 1] < MIN_BAR_BEATS && cuts.len() > 1 {
@@ -382,7 +399,7 @@ fn section_downbeats(
     let (mut downbeats, mut conf_sum) = (Vec::new(), 0.0);
     for (i, w) in cuts.windows(2).enumerate() {
         let beats = &beat_frames[w[0]..w[1]];
-        let p = period_at(beats[0]);
+        let p = period_at(periods, beats[0]);
         let features = meter::BeatFeatures::new(beats, p, signals);
         let (phase, conf) = meter::downbeat_phase(
             &features,
@@ -708,18 +725,12 @@ pub fn analyze_with_harmony(
     let mut steady_phase = false;
     let mut grid_tempo = grid.constant;
     if !grid.constant && sections.is_none() {
-        let path_score = beats::mean_score(&local, &tracked);
-        if let Some((steady, _)) = beats::steady_grid(&local, &tracked, grid.period)
-            .filter(|&(_, score)| score >= STEADY_SHARE * path_score)
-        {
-            grid = steady;
-            steady_phase = true;
-            grid_tempo = true;
-        } else if let Some(line) = beats::majority_grid(&local, &tracked, &[period, grid.period]) {
-            // Its period is fitted through part of the path only: in the first seconds of a
-            // live deck the autocorrelation's stays the better tempo (below).
+        if let Some((line, steady)) = mending_line(&local, &tracked, period, grid.period) {
+            // A majority line's period is fitted through part of the path only: in the first
+            // seconds of a live deck the autocorrelation's stays the better tempo (below).
             grid = line;
             steady_phase = true;
+            grid_tempo = steady;
         }
     }
     // The phase checks come after the grid: they move it and the tracked beats together.
@@ -822,15 +833,11 @@ pub fn analyze_with_harmony(
     out.beat_phase_secs = out.beat_times.first().copied();
 
     // Local tempo over 4 tracked beats (each interval near its section's period).
-    let period_at = |frame: f64| {
-        sections.as_ref().map_or(period, |p| {
-            p[(frame.round().max(0.0) as usize).min(p.len() - 1)]
-        })
-    };
+    let section_period = |frame: f64| sections.as_deref().map_or(period, |p| period_at(p, frame));
     out.tempo_variation = Stats::of(tracked.windows(5).filter_map(|w| {
         let span = w[4] - w[0];
         let ok = w.windows(2).all(|p| {
-            let (d, q) = (p[1] - p[0], period_at(p[0]));
+            let (d, q) = (p[1] - p[0], section_period(p[0]));
             d > 0.6 * q && d < 1.4 * q
         });
         (ok && span > 0.0).then(|| 4.0 * 60.0 * fr / span)
