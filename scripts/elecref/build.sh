@@ -45,5 +45,6 @@ if [ ! -x venv/bin/python ] || ! venv/bin/python -c "import essentia, madmom" 2>
   venv/bin/pip install -q --disable-pip-version-check --no-build-isolation madmom
 fi
 ls audio/*.flac | xargs -n 8 -P 2 venv/bin/python "$HERE/refs.py" refs
+ls audio/*.flac | xargs -n 8 -P 2 venv/bin/python "$HERE/refs.py" --beats refs
 venv/bin/python "$HERE/refs.py" --summary refs audio > /dev/null
-echo "wrote $OUT/refs.tsv and $OUT/truth.tsv ($(($(wc -l < truth.tsv) - 1)) tracks where bgate and madmom agree)"
+echo "wrote $OUT/refs.tsv, $OUT/tempo_truth.tsv and $OUT/truth.tsv ($(($(wc -l < truth.tsv) - 1)) tracks where bgate and madmom agree)"

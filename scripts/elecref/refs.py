@@ -1,9 +1,13 @@
 """Reference readings of the electronic set (see build.sh).
 
     refs.py OUT_DIR FILE...         one JSON per file in OUT_DIR (skips existing ones)
+    refs.py --beats OUT_DIR FILE... adds madmom's beat tempo to each file's JSON (skips
+                                    files that have it)
     refs.py --summary OUT_DIR AUDIO_DIR
-                                    writes ../refs.tsv (every reading) and ../truth.tsv
+                                    writes ../refs.tsv (every reading), ../truth.tsv
                                     (file, key: the tracks where bgate and madmom agree)
+                                    and ../tempo_truth.tsv (file, bpm: where Essentia's
+                                    and madmom's tempo agree within 4 %)
 """
 import json
 import os
@@ -55,6 +59,28 @@ def readings(out, files):
         print(stem, r["madmom"], r["bgate"][0], flush=True)
 
 
+def beat_tempo(out, files):
+    """madmom's beat tempo (RNN + DBN beat tracker, first 90 s): 60 / median interval."""
+    shim_numpy()
+    import numpy as np
+    from madmom.audio.signal import Signal
+    from madmom.features.beats import DBNBeatTrackingProcessor, RNNBeatProcessor
+
+    rnn, dbn = RNNBeatProcessor(), DBNBeatTrackingProcessor(fps=100)
+    for f in files:
+        path = os.path.join(out, os.path.splitext(os.path.basename(f))[0] + ".json")
+        r = json.load(open(path))
+        if "madmom_bpm" in r:
+            continue
+        beats = dbn(rnn(Signal(f, sample_rate=44100, num_channels=1, stop=90.0)))
+        r["madmom_bpm"] = float(60.0 / np.median(np.diff(beats))) if len(beats) > 2 else None
+        tmp = path + ".tmp"
+        with open(tmp, "w") as fh:
+            json.dump(r, fh)
+        os.replace(tmp, path)
+        print(os.path.basename(f), r["madmom_bpm"], flush=True)
+
+
 SHARP = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#"}
 
 
@@ -65,7 +91,7 @@ def norm(key):
 
 def summary(out, audio):
     base = os.path.dirname(os.path.abspath(out))
-    rows, agree = [], []
+    rows, agree, tempi = [], [], []
     for name in sorted(os.listdir(audio)):
         stem = os.path.splitext(name)[0]
         path = os.path.join(out, stem + ".json")
@@ -73,12 +99,16 @@ def summary(out, audio):
             continue
         r = json.load(open(path))
         keys = [norm(r[p][0]) for p in ("edma", "bgate", "temperley")] + [norm(r["madmom"])]
-        rows.append([name] + keys + ["%.2f" % r["essentia_bpm"]])
+        mm = r.get("madmom_bpm")
+        rows.append([name] + keys + ["%.2f" % r["essentia_bpm"], "%.2f" % mm if mm else ""])
         if keys[1] == keys[3]:
             agree.append((name, keys[1]))
-    header = ["file", "edma", "bgate", "temperley", "madmom", "essentia_bpm"]
+        if mm and abs(r["essentia_bpm"] / mm - 1) < 0.04:
+            tempi.append((name, "%.2f" % r["essentia_bpm"]))
+    header = ["file", "edma", "bgate", "temperley", "madmom", "essentia_bpm", "madmom_bpm"]
     write_tsv(os.path.join(base, "refs.tsv"), header, rows)
     write_tsv(os.path.join(base, "truth.tsv"), ["file", "key"], agree)
+    write_tsv(os.path.join(base, "tempo_truth.tsv"), ["file", "bpm"], tempi)
 
 
 def write_tsv(path, header, rows):
@@ -90,5 +120,7 @@ def write_tsv(path, header, rows):
 if __name__ == "__main__":
     if sys.argv[1] == "--summary":
         summary(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "--beats":
+        beat_tempo(sys.argv[2], sys.argv[3:])
     else:
         readings(sys.argv[1], sys.argv[2:])

@@ -32,3 +32,9 @@ for r in rows:
         same[k] += norm(key) == r[k]
 print("all %d tracks, same key as: " % n + ", ".join("%s %d" % kv for kv in same.items()))
 PY
+echo "== strict-key suggestions (../suggestions.py): true keys; heard at our tempo ratio, then at the true tempi (tempo_truth.tsv: Essentia and madmom agree)"
+python3 "$HERE/../suggestions.py" ./target/release/aidj "$OUT/reports" "$OUT/truth.tsv" | tail -n 1
+if [ -f "$OUT/tempo_truth.tsv" ]; then
+  python3 "$HERE/../suggestions.py" ./target/release/aidj "$OUT/reports" "$OUT/truth.tsv" \
+    "$OUT/tempo_truth.tsv" | tail -n 1
+fi

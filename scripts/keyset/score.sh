@@ -20,3 +20,9 @@ if [ -f "$OUT/tempo_truth.tsv" ] && [ -f "$src/score.py" ]; then
   echo "== downbeats (bar starts of the MIDI time signature)"
   python3 "$HERE/score_downbeats.py" "$OUT" "$OUT/reports" --quiet
 fi
+echo "== strict-key suggestions (../suggestions.py): true keys; at our tempo ratio, then at the trusted MIDI tempi"
+python3 "$HERE/../suggestions.py" ./target/release/aidj "$OUT/reports" "$OUT/truth.tsv" | tail -n 1
+if [ -f "$OUT/tempo_truth.tsv" ]; then
+  python3 "$HERE/../suggestions.py" ./target/release/aidj "$OUT/reports" "$OUT/truth.tsv" \
+    "$OUT/tempo_truth.tsv" --trusted-col bpm_trusted | tail -n 1
+fi

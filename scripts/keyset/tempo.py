@@ -7,7 +7,9 @@ Writes OUT_DIR/tempo_truth.tsv in the format of ../shared/devset/truth.tsv, so t
 set's score.py scores it. For each rendered file:
 * bpm: the quarter-note tempo (set_tempo) that covers the most time between the first note
   and the end of the rendered span, weighted by duration;
-* time_sig: the most common time_signature event;
+* time_sig: the most common time_signature event of those in force from the first note
+  (one superseded before the first note sounds is left out: Simutrans opens with an
+  empty 1/8 bar before its 4/4);
 * bpm_trusted = 1 when that tempo covers at least 85 % of the span, the file has a
   set_tempo event and a time_signature event. The Doom music lumps converted from MUS
   (freedoom, freedm) carry neither: their tempo is the converter's tick rate, not a beat.
@@ -15,7 +17,8 @@ set's score.py scores it. For each rendered file:
 The truth is the notated quarter note. In 6/8 or 12/8 the felt beat is the dotted quarter
 (2/3 of it), which A2 does not cover; such rows are kept but their note says so.
 Trusted rows in simple metres also get beats/<file>.beats: the quarter-note grid of the
-tempo map from the first note to the last (audio time 0 is MIDI time 0), for beat F; and
+tempo map from the first note to the last, counted from the time signature in force at the
+first note (audio time 0 is MIDI time 0), for beat F; and
 those with one time signature get beats/<file>.downbeats, its bar starts (score_downbeats.py).
 """
 import collections
@@ -76,19 +79,51 @@ def dominant(tempos, tpb, start, end):
     return share
 
 
-def one_metre(mf):
-    """(tick of the first time_signature event, numerator) when the file has exactly one
-    time signature, in quarter notes (n/4); else None."""
-    found = []
+def signatures(mf):
+    """The time_signature events in force from the first note on, as (tick, numerator,
+    denominator) by tick: the last one at or before the first note and those after it."""
+    found, first = [], None
     for track in mf.tracks:
         tick = 0
         for m in track:
             tick += m.time
             if m.type == 'time_signature':
                 found.append((tick, m.numerator, m.denominator))
+            elif m.type == 'note_on' and m.velocity > 0 and (first is None or tick < first):
+                first = tick
+    found.sort(key=lambda e: e[0])
+    first = first or 0
+    start = max([i for i, e in enumerate(found) if e[0] <= first] or [0])
+    return found[start:]
+
+
+def gm_resets(mf):
+    """Ticks of the General MIDI reset sysex messages."""
+    out = []
+    for track in mf.tracks:
+        tick = 0
+        for m in track:
+            tick += m.time
+            if m.type == 'sysex' and tuple(m.data[:4]) == (0x7E, 0x7F, 0x09, 0x01):
+                out.append(tick)
+    return out
+
+
+def mma_lead_in(pkg, resets, origin, first, tpb):
+    """Where bar 1 starts in a file MMA wrote: its includes/init.mma (used by its examples)
+    sends a GM reset, then 'beatadjust 1': one silent beat, so bar 1 starts at tick `tpb`,
+    not at the time_signature event at 0. `origin` otherwise."""
+    if pkg == 'mma' and resets and origin < tpb <= first and min(resets) < tpb:
+        return tpb
+    return origin
+
+
+def one_metre(mf):
+    """(tick of the time signature in force at the first note, numerator) when that is the
+    file's only one (see `signatures`), in quarter notes (n/4); else None."""
+    found = signatures(mf)
     if not found or len({(n, d) for _, n, d in found}) != 1 or found[0][2] != 4:
         return None
-    found.sort(key=lambda e: e[0])
     return found[0][0], found[0][1]
 
 
@@ -110,16 +145,17 @@ def write_downbeats(out, file, tempos, tpb, first, last, span, metre):
     return rel
 
 
-def write_beats(out, file, tempos, tpb, first, last, span):
-    """Writes beats/<file>.beats, the quarter-note grid of the tempo map from the first note's
-    beat to the last note (within the rendered span), as ../shared/devset does; returns its
-    path relative to OUT_DIR. Audio time 0 is MIDI time 0 (the render is not trimmed)."""
+def write_beats(out, file, tempos, tpb, first, last, span, origin):
+    """Writes beats/<file>.beats, the quarter-note grid of the tempo map counted from tick
+    `origin` (the time signature in force), from the first note's beat to the last note
+    (within the rendered span), as ../shared/devset does; returns its path relative to
+    OUT_DIR. Audio time 0 is MIDI time 0 (the render is not trimmed)."""
     os.makedirs(os.path.join(out, 'beats'), exist_ok=True)
     rel = os.path.join('beats', os.path.splitext(file)[0] + '.beats')
-    k = first // tpb
+    k = (first - origin) // tpb
     with open(os.path.join(out, rel), 'w', encoding='utf-8') as f:
-        while k * tpb <= last:
-            t = seconds_at(k * tpb, tempos, tpb)
+        while origin + k * tpb <= last:
+            t = seconds_at(origin + k * tpb, tempos, tpb)
             if t > span:
                 break
             f.write(f'{t:.4f}\n')
@@ -141,7 +177,9 @@ def main(argv):
             if r['file'] not in rendered:
                 continue
             mf = analyze.mido.MidiFile(file=io.BytesIO(analyze.load(os.path.join(out, r['midi']))))
-            tempos, sigs, first, last = tempo_map(mf)
+            tempos, _, first, last = tempo_map(mf)
+            in_force = signatures(mf)
+            sigs = [f'{n}/{d}' for _, n, d in in_force]
             span = float(r['span'])
             share = dominant(tempos, mf.ticks_per_beat, seconds_at(first, tempos, mf.ticks_per_beat), span)
             total = sum(share.values())
@@ -164,9 +202,14 @@ def main(argv):
                 note += '; ' + '; '.join(why)
             beats_file = ''
             if trusted and not compound:
-                beats_file = write_beats(out, r['file'], tempos, mf.ticks_per_beat, first, last, span)
+                origin = in_force[0][0] if in_force else 0
+                beats_file = write_beats(out, r['file'], tempos, mf.ticks_per_beat, first, last,
+                                         span, origin)
                 metre = one_metre(mf)
                 if metre:
+                    pkg = r['file'].split('__')[0]
+                    metre = (mma_lead_in(pkg, gm_resets(mf), metre[0], first, mf.ticks_per_beat),
+                             metre[1])
                     write_downbeats(out, r['file'], tempos, mf.ticks_per_beat, first, last, span,
                                     metre)
             rows.append((r['file'], f'{bpm:g}', str(trusted), beats_file, sig, '', '0', 'midi-tempo-map',

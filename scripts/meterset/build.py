@@ -154,10 +154,8 @@ def examine(path, pkg=''):
     if len({(n, d) for _, n, d in eff}) != 1:
         return info, 'time signature changes in span: ' + ' '.join(f'{n}/{d}@{t}' for t, n, d in eff)
     origin, num, den = eff[0]
-    if pkg == 'mma' and resets and origin < tpb <= first and min(resets) < tpb:
-        # MMA's includes/init.mma (used by its examples) sends a GM reset, then
-        # 'beatadjust 1': one silent beat, so bar 1 starts at tick tpb, not at the
-        # time_signature event at 0 (its 6/8 examples restate the signature at tick tpb).
+    # MMA's one silent beat (its 6/8 examples restate the signature at tick tpb).
+    if ktempo.mma_lead_in(pkg, resets, origin, first, tpb) != origin:
         origin = tpb
         notes_txt.append('MMA one-beat lead-in: bars counted from tick %d' % tpb)
     info.update(origin=origin, num=num, den=den, pickup=pickup)
