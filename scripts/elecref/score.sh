@@ -32,6 +32,32 @@ for r in rows:
         same[k] += norm(key) == r[k]
 print("all %d tracks, same key as: " % n + ", ".join("%s %d" % kv for kv in same.items()))
 PY
+if [ -f "$OUT/tempo_truth.tsv" ]; then
+  echo "== tempo on tempo_truth.tsv (Essentia and madmom agree within 4 %)"
+  python3 - "$OUT" <<'PY'
+import csv, json, os, sys
+out = sys.argv[1]
+rows = list(csv.DictReader(open(os.path.join(out, "tempo_truth.tsv")), delimiter="\t"))
+a1 = a2 = sure = sure_right = n = 0
+for r in rows:
+    rep = os.path.join(out, "reports", os.path.splitext(r["file"])[0] + ".json")
+    if not os.path.exists(rep):
+        continue
+    rh = json.load(open(rep))["analysis"]["rhythm"]
+    ours, truth = rh.get("tempo_bpm_global"), float(r["bpm"])
+    if not ours:
+        continue
+    n += 1
+    right = abs(ours / truth - 1) < 0.04
+    a1 += right
+    a2 += any(abs(ours * m / truth - 1) < 0.04 for m in (1, 2, 0.5, 3, 1 / 3))
+    if (rh.get("tempo_confidence") or 0) >= 0.5:
+        sure += 1
+        sure_right += right
+print("tempo %d tracks: A1 %.3f, A2 %.3f; confidence >= 0.5: %d of %d right"
+      % (n, a1 / max(n, 1), a2 / max(n, 1), sure_right, sure))
+PY
+fi
 echo "== strict-key suggestions (../suggestions.py): true keys; heard at our tempo ratio, then at the true tempi (tempo_truth.tsv: Essentia and madmom agree)"
 python3 "$HERE/../suggestions.py" ./target/release/aidj "$OUT/reports" "$OUT/truth.tsv" | tail -n 1
 if [ -f "$OUT/tempo_truth.tsv" ]; then
