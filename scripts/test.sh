@@ -33,8 +33,8 @@ echo "== plugin bundles (CLAP + VST3) for the host tests"
 cargo xtask bundle aidj-plugin --release
 echo "== pedalboard (VST3 host) in target/py"
 [ -x target/py/bin/python ] || python3 -m venv target/py
-target/py/bin/python -c "import pedalboard, numpy" >/dev/null 2>&1 ||
-  target/py/bin/python -m pip install -q --disable-pip-version-check pedalboard numpy
+target/py/bin/python -c "import pedalboard, numpy, mido" >/dev/null 2>&1 ||
+  target/py/bin/python -m pip install -q --disable-pip-version-check pedalboard numpy mido
 # The host tests fail, instead of skipping, when a bundle or the host is missing.
 export AIDJ_REQUIRE_BUNDLE=1 AIDJ_PYTHON="$PWD/target/py/bin/python"
 # Real recordings with truth (../shared/devset, beside the repository in CI): build the set
@@ -43,6 +43,12 @@ if [ -f ../shared/devset/make_devset.sh ]; then
   echo "== development set of real recordings (scripts/accuracy.sh --build-only)"
   if ./scripts/accuracy.sh --build-only; then
     export AIDJ_DEVSET="$PWD/target/devset-audio" AIDJ_REQUIRE_DEVSET=1
+    # Bar starts of the renders' MIDI time signatures (mido reads the installed MIDI files).
+    if target/py/bin/python scripts/devset_downbeats.py ../shared/devset target/devset-downbeats; then
+      export AIDJ_DEVSET_DOWNBEATS="$PWD/target/devset-downbeats/beats"
+    else
+      echo "warning: no bar truth for the dev set; its downbeats are not scored"
+    fi
   else
     echo "warning: the development set could not be built; its accuracy test is skipped"
   fi

@@ -26,6 +26,10 @@ const MIN_BEAT_F: f64 = 0.85;
 /// Share of the renders notated in 3/4 or 4/4 whose bars have that many beats (35 rows:
 /// all were right, one may go).
 const MIN_METRE: f64 = 0.95;
+/// Share of the renders (whose tempo and beats are right) with their downbeats on the bar
+/// starts of their MIDI time signature (at least 80 % of them within 70 ms, as
+/// `scripts/keyset/score_downbeats.py` counts): 26 of 29 were, one may go.
+const MIN_DOWNBEATS: f64 = 0.85;
 /// Share of tracks whose live read-out ends in agreement with the offline analysis (BPM
 /// within 2 %, same key): the bar.
 const MIN_LIVE_AGREEMENT: f64 = 0.9;
@@ -208,7 +212,35 @@ struct Scores {
     key: Vec<f64>,
     beat_f: Vec<f64>,
     metre: Vec<f64>,
+    downbeats: Vec<f64>,
     lines: Vec<String>,
+}
+
+/// Times (s) in a truth file, one per line.
+fn read_times(path: &Path) -> Vec<f64> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect()
+}
+
+/// Share of `times` within 70 ms of one of `truth`.
+fn share_near(times: &[f64], truth: &[f64]) -> f64 {
+    let near = |t: f64| truth.iter().any(|&x| (x - t).abs() <= 0.070);
+    times.iter().filter(|&&t| near(t)).count() as f64 / times.len().max(1) as f64
+}
+
+/// Whether the downbeats of `rh` sit on the bar starts `bars`: `None` unless its tempo is
+/// within 4 % of `bpm` and 90 % of its beats are on the `truth_beats` (a downbeat can only
+/// be right then), else whether 80 % of its downbeats are within 70 ms of a bar start.
+fn downbeats_right(rh: &Rhythm, bpm: f64, truth_beats: &[f64], bars: &[f64]) -> Option<bool> {
+    let est = rh.tempo_bpm_global?;
+    let downs = &rh.downbeat_times;
+    if (est / bpm - 1.0).abs() > 0.04 || rh.beat_times.len() < 8 || downs.len() < 4 {
+        return None;
+    }
+    (share_near(&rh.beat_times, truth_beats) >= 0.9).then(|| share_near(downs, bars) >= 0.8)
 }
 
 fn mean(x: &[f64]) -> f64 {
@@ -226,6 +258,8 @@ fn devset_scores_stay_above_their_floors() {
         return;
     };
     let rows = read_truth(&dir);
+    // Bar truth (scripts/devset_downbeats.py writes <stem>.downbeats), when given.
+    let bars_dir = std::env::var_os("AIDJ_DEVSET_DOWNBEATS").map(PathBuf::from);
     assert!(rows.len() >= 50, "{} truth rows", rows.len());
     let scores = Mutex::new(Scores::default());
     let next = Mutex::new(0usize);
@@ -270,6 +304,18 @@ fn devset_scores_stay_above_their_floors() {
                     let f = beat_f(&truth, &rh.beat_times);
                     sc.beat_f.push(f);
                     line += &format!(" beatF {f:.3}");
+                }
+                let stem = Path::new(&row.file).with_extension("");
+                let bars_file = bars_dir
+                    .as_ref()
+                    .map(|d| d.join(stem.with_extension("downbeats")))
+                    .filter(|p| p.exists());
+                if let (Some(bars), Some(bpm), Some(b)) = (bars_file, row.bpm, &row.beats) {
+                    let right = downbeats_right(rh, bpm, &read_times(b), &read_times(&bars));
+                    if let Some(right) = right {
+                        sc.downbeats.push(f64::from(u8::from(right)));
+                        line += &format!(" downbeats {}", if right { "right" } else { "off" });
+                    }
                 }
                 if let Some(bar) = row.beats_per_bar {
                     let right = rh.beats_per_bar() == Some(bar);
@@ -318,6 +364,22 @@ fn devset_scores_stay_above_their_floors() {
         sc.metre.len()
     );
     assert!(metre >= MIN_METRE, "metre {metre:.3} < {MIN_METRE}");
+    if bars_dir.is_some() {
+        let downbeats = mean(&sc.downbeats);
+        println!(
+            "downbeats right on {downbeats:.3} (n {})",
+            sc.downbeats.len()
+        );
+        assert!(
+            sc.downbeats.len() >= 25,
+            "{} renders with bar truth and right beats",
+            sc.downbeats.len()
+        );
+        assert!(
+            downbeats >= MIN_DOWNBEATS,
+            "downbeats {downbeats:.3} < {MIN_DOWNBEATS}"
+        );
+    }
     assert!(
         live >= MIN_LIVE_AGREEMENT,
         "live agreement {live:.3} < {MIN_LIVE_AGREEMENT}"
