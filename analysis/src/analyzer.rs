@@ -442,6 +442,7 @@ impl Analyzer {
             Some(rhythm::Harmony {
                 chroma: &chroma,
                 frame_rate: self.chroma.frame_rate(),
+                start_secs: 0.0,
             }),
         );
         let t1 = Instant::now();

@@ -359,17 +359,22 @@ impl LiveAnalyzer {
     /// there, keeping what was heard since.
     fn restart_track_from(&mut self, secs: f64) {
         let rate = f64::from(self.sample_rate);
-        let keep = |fr: f64, len: usize| ((secs * fr) as usize).min(len);
-        let on = keep(self.onsets.frame_rate(), self.onsets.len());
+        let keep = |fr: f64, len: usize, secs: f64| ((secs.max(0.0) * fr) as usize).min(len);
+        let (fr, cfr) = (self.onsets.frame_rate(), self.chroma.frame_rate());
+        // The chroma's last frame ends this much before the onsets' last: its frames kept
+        // start where the onsets' do, at the new track's start.
+        let lag = (self.onsets_dropped + self.onsets.len()) as f64 / fr
+            - (self.chroma_dropped + self.chroma.frames()) as f64 / cfr;
+        let on = keep(fr, self.onsets.len(), secs);
         self.onsets.drop_front(self.onsets.len() - on);
         self.onsets_dropped = 0;
-        let ch = keep(self.chroma.frame_rate(), self.chroma.frames());
+        let ch = keep(cfr, self.chroma.frames(), secs - lag);
         self.chroma.drop_front(self.chroma.frames() - ch);
         self.chroma_dropped = 0;
-        let sub = keep(10.0, self.loudness.sub_blocks.len());
+        let sub = keep(10.0, self.loudness.sub_blocks.len(), secs);
         let len = self.loudness.sub_blocks.len();
         self.loudness.sub_blocks.drain(..len - sub);
-        let audio = keep(rate, self.recent.len());
+        let audio = keep(rate, self.recent.len(), secs);
         self.recent.drain(..self.recent.len() - audio);
         self.track_start = self.samples_in - (secs * rate) as u64;
         self.track += 1;
@@ -461,21 +466,25 @@ impl LiveAnalyzer {
         let w = ((self.config.rhythm_window_secs * fr) as usize).min(n);
         let first = n - w;
         let window = self.onsets.window(first..n);
-        // The chords over the same seconds (both series end now), as `aidj analyze` reads
-        // them for the downbeats; none while the chroma does not reach back that far.
+        // Frame 0 of the window is this many seconds after the track start.
+        let offset = (self.onsets_dropped + first) as f64 / fr;
+        // The chords over the same seconds, as `aidj analyze` reads them for the beat phase
+        // and the downbeats, from the chroma frame nearest the window's start. The chroma's
+        // frames are longer and its last one ends earlier (about 0.16 s): counted back
+        // from its end, the chords sat that far off the onsets, and a window's beat phase
+        // flipped half a beat where the whole track's did not.
         let cfr = self.chroma.frame_rate();
-        let span = ((w as f64 / fr) * cfr).round() as usize;
-        let chroma = (span > 0 && span <= self.chroma.frames()).then(|| {
-            let cn = self.chroma.frames();
-            self.chroma.pitch_classes_of(cn - span..cn)
-        });
+        let cn = self.chroma.frames();
+        let c0 = ((offset * cfr).round() as usize)
+            .saturating_sub(self.chroma_dropped)
+            .min(cn);
+        let chroma = (cn > c0).then(|| self.chroma.pitch_classes_of(c0..cn));
         let harmony = chroma.as_deref().map(|c| rhythm::Harmony {
             chroma: c,
             frame_rate: cfr,
+            start_secs: (self.chroma_dropped + c0) as f64 / cfr - offset,
         });
         let rh = rhythm::analyze_with_harmony(&window, &self.config.rhythm, harmony);
-        // Frame 0 of the window is this many seconds after the track start.
-        let offset = (self.onsets_dropped + first) as f64 / fr;
         let now = track_secs;
         snap.bpm = rh.tempo_bpm_global;
         snap.bpm_confidence = rh.tempo_confidence;

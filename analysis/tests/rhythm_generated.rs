@@ -582,14 +582,24 @@ fn add_tone(x: &mut [f32], t: f64, len: f64, tone: &Tone) {
 
 #[test]
 fn chords_that_change_on_the_beat_keep_the_beats_off_an_off_beat_chick() {
-    // No kick, no snare: a pad that changes chord on each downbeat (A minor, D minor,
-    // E minor, F), a bass note on every beat, and a bright "chick" (a hat and a little
-    // snare noise, as a muted guitar scratch) on every off-beat, which makes the onsets
-    // stronger there. The chords change on the beat, so the beats stay on it.
-    let bpm = 120.0;
+    let (bpm, offset) = (120.0, 0.37);
     let beat = 60.0 / bpm;
-    let offset = 0.37;
-    let bars = 32;
+    let x = off_beat_chick(bpm, 32, offset);
+    let r = analyse_mono(&x, AnalysisConfig::default());
+    let t = r.tempo_bpm_global.expect("tempo");
+    assert!((t / bpm - 1.0).abs() < 0.01, "tempo {t}");
+    let (first, phase, off) = beat_phase(&r, offset, beat);
+    println!("chick: first beat {first:.3} s, {off:.2} of a beat from the beat");
+    assert!(off < 0.06, "beats {phase:.2} of a beat after the beat");
+}
+
+/// No kick, no snare: a pad that changes chord on each downbeat (A minor, D minor, E
+/// minor, F), a bass note on every beat, and a bright "chick" (a hat and a little snare
+/// noise, as a muted guitar scratch) on every off-beat, which makes the onsets stronger
+/// there. The chords change on the beat, so the beats belong on it: `bars` bars at `bpm`
+/// from `offset` s.
+fn off_beat_chick(bpm: f64, bars: usize, offset: f64) -> Vec<f32> {
+    let beat = 60.0 / bpm;
     const PAD_GAIN: f32 = 0.5;
     const BASS_GAIN: f32 = 0.3;
     const CHICK_SNARE: f32 = 0.3;
@@ -627,12 +637,45 @@ fn chords_that_change_on_the_beat_keep_the_beats_off_an_off_beat_chick() {
             hit(&mut x, t + 0.5 * beat, 1, CHICK_SNARE, &mut noise);
         }
     }
-    let r = analyse_mono(&x, AnalysisConfig::default());
-    let t = r.tempo_bpm_global.expect("tempo");
-    assert!((t / bpm - 1.0).abs() < 0.01, "tempo {t}");
-    let (first, phase, off) = beat_phase(&r, offset, beat);
-    println!("chick: first beat {first:.3} s, {off:.2} of a beat from the beat");
-    assert!(off < 0.06, "beats {phase:.2} of a beat after the beat");
+    x
+}
+
+#[test]
+fn the_live_window_reads_the_chords_where_its_onsets_are() {
+    // The off-beat chick at 120 BPM, played live for 100 s: once the rhythm window no
+    // longer starts with the track, its chroma frames (longer than the onset frames, the
+    // last one ending about 0.16 s before now) must still be read at the onsets' times.
+    // Counted back from their end, the chord changes came 0.16 s late, nearer the chick
+    // than the beat, and the live beat stayed on the chick while `aidj analyze` moved it.
+    let (bpm, offset) = (120.0, 0.37);
+    let beat = 60.0 / bpm;
+    let x = off_beat_chick(bpm, 50, offset);
+    let mut live = LiveAnalyzer::new(SR, LiveConfig::default()).expect("live");
+    let mut checked = 0;
+    for (i, block) in x.chunks(512).enumerate() {
+        live.push(block);
+        // Every 5 s from 70 s on.
+        if i % 431 != 0 || live.secs() < 70.0 {
+            continue;
+        }
+        let s = live.snapshot();
+        let (bpm_now, phase) = (s.bpm.expect("bpm"), s.beat_phase.expect("phase"));
+        assert!(
+            (bpm_now / bpm - 1.0).abs() < 0.01,
+            "{bpm_now} at {:.1} s",
+            s.t
+        );
+        let last = s.t - phase * 60.0 / bpm_now;
+        let off = ((last - offset) / beat).rem_euclid(1.0);
+        let off = off.min(1.0 - off);
+        assert!(
+            off < 0.1,
+            "the live beat is {off:.2} of a beat off at {:.1} s",
+            s.t
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} snapshots");
 }
 
 /// Adds a rumble (low-passed noise, as the reverb tail of an industrial kick) of `len`

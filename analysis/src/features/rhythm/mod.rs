@@ -423,7 +423,10 @@ fn beat_chroma(harmony: Option<Harmony>, beats: &[f64], frame_rate: f64) -> Opti
     }
     let n = h.chroma.len();
     let at = |frame: f64| -> usize {
-        ((frame / frame_rate * h.frame_rate).round().max(0.0) as usize).min(n)
+        (((frame / frame_rate - h.start_secs) * h.frame_rate)
+            .round()
+            .max(0.0) as usize)
+            .min(n)
     };
     let mean = |a: usize, b: usize| -> [f64; 12] {
         let mut m = [0.0f64; 12];
@@ -511,8 +514,8 @@ fn harmonic_off_beat(
         }
         m
     };
-    let to_chroma = |frame: f64| frame / frame_rate * h.frame_rate;
-    let width = to_chroma(period).round().max(1.0) as usize;
+    let to_chroma = |frame: f64| (frame / frame_rate - h.start_secs) * h.frame_rate;
+    let width = (period / frame_rate * h.frame_rate).round().max(1.0) as usize;
     // Chroma change across `frame`: the beat before against the beat after.
     let change = |frame: f64| -> Option<f64> {
         let c = to_chroma(frame).round();
@@ -577,11 +580,16 @@ fn band_periodicity(bands: &[Vec<f64>]) -> Vec<f64> {
 }
 
 /// Pitch-class profiles of the same audio (12 bins from C, any scale), `frame_rate` frames
-/// per second from time 0: where the chords change tells beat 1 from the others.
+/// per second: where the chords change tells beat 1 from the others, and the beat from the
+/// off-beat.
 #[derive(Clone, Copy, Debug)]
 pub struct Harmony<'a> {
     pub chroma: &'a [[f32; 12]],
     pub frame_rate: f64,
+    /// Time of chroma frame 0 on the onset frames' clock, seconds (0 when both start with
+    /// the audio). A live window's chroma frames (about 93 ms each) do not start where its
+    /// onset frames do.
+    pub start_secs: f64,
 }
 
 /// Whole-track (or whole-window) rhythm summary from the accumulated frames.
