@@ -594,28 +594,32 @@ mod tests {
 
     #[test]
     fn a_snare_band_that_peaks_with_the_kick_is_no_backbeat() {
+        let period = 40.0;
+        let beats: Vec<f64> = (0..48).map(|k| 10.0 + period * f64::from(k)).collect();
+        let n = 10 + 40 * 49;
+        let band_db = vec![[-20.0f32; ENERGY_BANDS]; n];
+        let energy_db = vec![-20.0f32; n];
+        // The beat features of a bar pattern: kick and snare band onsets by beat.
+        let features = |kick: [f32; 4], snare: [f32; 4]| {
+            let (mut low, mut mid) = (vec![0.0f32; n], vec![0.0f32; n]);
+            for (k, &b) in beats.iter().enumerate() {
+                low[b as usize] = kick[k % 4];
+                mid[b as usize] = snare[k % 4];
+            }
+            let s = FrameSignals {
+                low: &low,
+                mid: &mid,
+                high: &mid,
+                band_db: &band_db,
+                energy_db: &energy_db,
+            };
+            BeatFeatures::new(&beats, period, &s)
+        };
         // A rock groove whose snare is soft: the kick even on every beat with a little
         // more on 1 and 3, the snare band loudest on 1 (a crash and the chords), then 3;
         // the chords change on beat 1. Read as a backbeat, the snare band's peaks are
         // beats 2 and 4, and the bar starts on beat 4.
-        let period = 40.0;
-        let beats: Vec<f64> = (0..48).map(|k| 10.0 + period * f64::from(k)).collect();
-        let n = 10 + 40 * 49;
-        let (mut low, mut mid) = (vec![0.0f32; n], vec![0.0f32; n]);
-        for (k, &b) in beats.iter().enumerate() {
-            low[b as usize] = [1.0, 0.9, 1.0, 0.9][k % 4];
-            mid[b as usize] = [1.0, 0.2, 0.7, 0.2][k % 4];
-        }
-        let band_db = vec![[-20.0f32; ENERGY_BANDS]; n];
-        let energy_db = vec![-20.0f32; n];
-        let s = FrameSignals {
-            low: &low,
-            mid: &mid,
-            high: &mid,
-            band_db: &band_db,
-            energy_db: &energy_db,
-        };
-        let f = BeatFeatures::new(&beats, period, &s);
+        let f = features([1.0, 0.9, 1.0, 0.9], [1.0, 0.2, 0.7, 0.2]);
         assert!(bands_move_together(&f.drums));
         let changes: Vec<f64> = (0..beats.len())
             .map(|k| if k % 4 == 0 { 0.4 } else { 0.02 })
@@ -623,19 +627,7 @@ mod tests {
         let (phase, conf) = downbeat_phase(&f, 4, false, Some(&changes)).expect("phase");
         assert_eq!(phase, 0, "confidence {conf}");
         // A backbeat (snare on 2 and 4, kick on 1 and 3) still reads as one.
-        let (mut low, mut mid) = (vec![0.0f32; n], vec![0.0f32; n]);
-        for (k, &b) in beats.iter().enumerate() {
-            low[b as usize] = [1.0, 0.1, 0.8, 0.1][k % 4];
-            mid[b as usize] = [0.1, 1.0, 0.1, 1.0][k % 4];
-        }
-        let s = FrameSignals {
-            low: &low,
-            mid: &mid,
-            high: &mid,
-            band_db: &band_db,
-            energy_db: &energy_db,
-        };
-        let f = BeatFeatures::new(&beats, period, &s);
+        let f = features([1.0, 0.1, 0.8, 0.1], [0.1, 1.0, 0.1, 1.0]);
         assert!(!bands_move_together(&f.drums));
         let (phase, _) = downbeat_phase(&f, 4, false, None).expect("phase");
         assert_eq!(phase, 0);
