@@ -230,7 +230,7 @@ pub fn downbeat_phase(
 /// together, one band carries the other's instrument (the kick's click in the snare band,
 /// a crash or the chords on beat 1 there, or a low synth snare in the kick band), and the
 /// template, which reads kick peaks as beats 1 and 3 and snare peaks as 2 and 4, cannot
-/// tell which pair is which: the chords and the bar changes are left to, with the kick's
+/// tell which pair is which. The chords and the bar changes decide then, with the kick's
 /// beat 1 over beat 3. Three renders with bar truth had read beat 4 as the one this way
 /// (a rock groove whose snare is soft under chords on 1 and 3, two Doom pieces); now the
 /// key set's downbeats are right on 26 of 30 (23), the metre set's on 25 of 33 (23), the
