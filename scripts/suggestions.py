@@ -29,21 +29,9 @@ import subprocess
 import sys
 import tempfile
 
-NOTES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-
-
-def parse_key(text):
-    """(pitch class, minor) of "A minor", "Db major", "F# min"; None when unreadable."""
-    parts = (text or "").strip().split()
-    if len(parts) != 2 or not parts[0] or parts[0][0].upper() not in NOTES:
-        return None
-    pc = NOTES[parts[0][0].upper()]
-    for accidental in parts[0][1:]:
-        pc += {"#": 1, "b": -1}.get(accidental, 0)
-    mode = parts[1].lower()
-    if mode not in ("major", "minor", "maj", "min"):
-        return None
-    return pc % 12, mode.startswith("min")
+sys.dont_write_bytecode = True  # leave no __pycache__ in keyset/
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "keyset"))
+from score import parse as parse_key  # noqa: E402  "A minor" -> (pitch class, minor)
 
 
 def camelot(key):

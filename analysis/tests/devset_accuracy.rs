@@ -297,11 +297,7 @@ fn devset_scores_stay_above_their_floors() {
                     line += &format!(" key {:?} (truth {}) {m}", tonal.key, k.name());
                 }
                 if let Some(b) = &row.beats {
-                    let text = std::fs::read_to_string(b)
-                        .unwrap_or_else(|e| panic!("{}: {e}", b.display()));
-                    let truth: Vec<f64> =
-                        text.lines().filter_map(|l| l.trim().parse().ok()).collect();
-                    let f = beat_f(&truth, &rh.beat_times);
+                    let f = beat_f(&read_times(b), &rh.beat_times);
                     sc.beat_f.push(f);
                     line += &format!(" beatF {f:.3}");
                 }
