@@ -30,6 +30,12 @@ const MIN_METRE: f64 = 0.95;
 /// starts of their MIDI time signature (at least 80 % of them within 70 ms, as
 /// `scripts/keyset/score_downbeats.py` counts): 26 of 29 were, one may go.
 const MIN_DOWNBEATS: f64 = 0.85;
+/// The calibration bar: tempo estimates with confidence >= 0.5 right (A1) at least
+/// this often ...
+const MIN_SURE_TEMPO_RIGHT: f64 = 0.95;
+/// ... and at least this many of them (33 of the 54, all right; a confidence that says
+/// "unsure" to everything would pass the bar above).
+const MIN_SURE_TEMPI: usize = 28;
 /// Share of tracks whose live read-out ends in agreement with the offline analysis (BPM
 /// within 2 %, same key): the bar.
 const MIN_LIVE_AGREEMENT: f64 = 0.9;
@@ -205,6 +211,8 @@ fn beat_f(truth: &[f64], est: &[f64]) -> f64 {
 #[derive(Default)]
 struct Scores {
     a1: Vec<f64>,
+    /// A1 (1 or 0) of the estimates with tempo confidence >= 0.5.
+    sure_tempo: Vec<f64>,
     a2: Vec<f64>,
     live_agree: Vec<f64>,
     bpm_locks: Vec<f64>,
@@ -286,6 +294,9 @@ fn devset_scores_stay_above_their_floors() {
                 if let Some(t) = row.bpm {
                     let within = |f: f64| (est - t * f).abs() <= 0.04 * t * f;
                     sc.a1.push(f64::from(u8::from(within(1.0))));
+                    if rh.tempo_confidence.is_some_and(|c| c >= 0.5) {
+                        sc.sure_tempo.push(f64::from(u8::from(within(1.0))));
+                    }
                     let a2 = [1.0, 2.0, 3.0, 0.5, 1.0 / 3.0].into_iter().any(within);
                     sc.a2.push(f64::from(u8::from(a2)));
                     line += &format!(" (truth {t:7.2})");
@@ -379,6 +390,20 @@ fn devset_scores_stay_above_their_floors() {
     assert!(
         live >= MIN_LIVE_AGREEMENT,
         "live agreement {live:.3} < {MIN_LIVE_AGREEMENT}"
+    );
+    let sure = mean(&sc.sure_tempo);
+    println!(
+        "tempo confidence >= 0.5: {} estimates, {sure:.3} right",
+        sc.sure_tempo.len()
+    );
+    assert!(
+        sc.sure_tempo.len() >= MIN_SURE_TEMPI,
+        "{} tempo estimates with confidence >= 0.5 < {MIN_SURE_TEMPI}",
+        sc.sure_tempo.len()
+    );
+    assert!(
+        sure >= MIN_SURE_TEMPO_RIGHT,
+        "tempo confidence >= 0.5 right {sure:.3} < {MIN_SURE_TEMPO_RIGHT}"
     );
     assert!(a1 >= MIN_TEMPO_A1, "tempo A1 {a1:.3} < {MIN_TEMPO_A1}");
     assert!(a2 >= MIN_TEMPO_A2, "tempo A2 {a2:.3} < {MIN_TEMPO_A2}");
