@@ -8,6 +8,9 @@
                                     (file, key: the tracks where bgate and madmom agree)
                                     and ../tempo_truth.tsv (file, bpm: where Essentia's
                                     and madmom's tempo agree within 4 %)
+    refs.py --pinned REFS_TSV SET_DIR
+                                    the same three files in SET_DIR from readings kept
+                                    earlier (this folder's refs.tsv), without the tools
 """
 import json
 import os
@@ -89,9 +92,11 @@ def norm(key):
     return SHARP.get(root, root) + " " + mode.lower()
 
 
+HEADER = ["file", "edma", "bgate", "temperley", "madmom", "essentia_bpm", "madmom_bpm"]
+
+
 def summary(out, audio):
-    base = os.path.dirname(os.path.abspath(out))
-    rows, agree, tempi = [], [], []
+    rows = []
     for name in sorted(os.listdir(audio)):
         stem = os.path.splitext(name)[0]
         path = os.path.join(out, stem + ".json")
@@ -101,12 +106,29 @@ def summary(out, audio):
         keys = [norm(r[p][0]) for p in ("edma", "bgate", "temperley")] + [norm(r["madmom"])]
         mm = r.get("madmom_bpm")
         rows.append([name] + keys + ["%.2f" % r["essentia_bpm"], "%.2f" % mm if mm else ""])
-        if keys[1] == keys[3]:
-            agree.append((name, keys[1]))
-        if mm and abs(r["essentia_bpm"] / mm - 1) < 0.04:
-            tempi.append((name, "%.2f" % r["essentia_bpm"]))
-    header = ["file", "edma", "bgate", "temperley", "madmom", "essentia_bpm", "madmom_bpm"]
-    write_tsv(os.path.join(base, "refs.tsv"), header, rows)
+    write_set(os.path.dirname(os.path.abspath(out)), rows)
+
+
+def pinned(refs_tsv, base):
+    lines = open(refs_tsv).read().splitlines()
+    if lines[0].split("\t") != HEADER:
+        sys.exit(f"{refs_tsv}: header is not {' '.join(HEADER)}")
+    rows = [line.split("\t") for line in lines[1:] if line.strip()]
+    missing = [r[0] for r in rows if not os.path.exists(os.path.join(base, "audio", r[0]))]
+    if missing:
+        sys.exit(f"{refs_tsv}: {len(missing)} files not in {base}/audio, e.g. {missing[0]}")
+    write_set(base, rows)
+
+
+def write_set(base, rows):
+    """refs.tsv, and the key and tempo truth where the two tools agree."""
+    agree, tempi = [], []
+    for name, _edma, bgate, _temperley, madmom, ess_bpm, mm_bpm in rows:
+        if bgate == madmom:
+            agree.append((name, bgate))
+        if mm_bpm and abs(float(ess_bpm) / float(mm_bpm) - 1) < 0.04:
+            tempi.append((name, ess_bpm))
+    write_tsv(os.path.join(base, "refs.tsv"), HEADER, rows)
     write_tsv(os.path.join(base, "truth.tsv"), ["file", "key"], agree)
     write_tsv(os.path.join(base, "tempo_truth.tsv"), ["file", "bpm"], tempi)
 
@@ -120,6 +142,8 @@ def write_tsv(path, header, rows):
 if __name__ == "__main__":
     if sys.argv[1] == "--summary":
         summary(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "--pinned":
+        pinned(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "--beats":
         beat_tempo(sys.argv[2], sys.argv[3:])
     else:
