@@ -444,14 +444,15 @@ pub fn estimate(p: &Periodicity, min_bpm: f64, max_bpm: f64) -> Option<TempoEsti
     let p_chosen = weight(chosen.score) / octave_scores.iter().map(|&s| weight(s)).sum::<f64>();
     let clarity = chosen.periodicity.clamp(0.0, 1.0);
     let raw = p_chosen * (2.0 * clarity).min(1.0);
-    // Calibrated on 197 real recordings and renders with tempo truth (the dev set, the
-    // key, metre and tracker sets' pieces of 60-200 BPM, and the electronic set): with the
-    // caller's agreement check (the full band alone must read the same tempo), 0.8 maps to
-    // 0.5, and 94 of the 98 estimates at 0.5 or more were right. The four wrong are
-    // notation the audio does not settle: a swing piece notated at 180 read at 90, two
-    // pieces notated at 160 and 216 read at half, and a module whose notes sit on a 3-row
-    // grid read at 2:3 of its 4-row truth. The share of the family and octave scores
-    // together had put 40 at 0.5 or more, 36 right. A near tie (0.6 or less) maps to 0.
+    // Calibrated on 194 real recordings and renders with tempo truth of 60-200 BPM (the
+    // dev set, the key, metre and tracker sets, and the electronic set;
+    // scripts/calibration.py): with the caller's agreement check (the full band alone must
+    // read the same tempo), 0.8 maps to 0.5, and 93 of the 96 estimates at 0.5 or more
+    // were right. The three wrong are notation the audio does not settle: a swing piece
+    // notated at 180 read at 90, a piece notated at 160 read at half, and a module whose
+    // notes sit on a 3-row grid read at 2:3 of its 4-row truth. The share of the family
+    // and octave scores together had put 39 at 0.5 or more, 36 right. A near tie (0.6 or
+    // less) maps to 0.
     let confidence = ((raw - CONFIDENCE_FLOOR) / (1.0 - CONFIDENCE_FLOOR)).clamp(0.0, 1.0);
 
     let strongest = peaks[0].1.max(1e-12);
