@@ -60,11 +60,13 @@ def main(argv):
                 continue
             rh = score.get(rep, "analysis", "rhythm") or {}
             to = score.get(rep, "analysis", "tonal") or {}
-            bpm = r.get("bpm")
-            trusted = r.get("bpm_trusted", "1") == "1"
-            in_range = bpm and (bpm_range is None or
-                                bpm_range[0] <= float(bpm) <= bpm_range[1])
-            if trusted and in_range and stem not in seen_tempo:
+            try:
+                bpm = float(r["bpm"]) if r.get("bpm_trusted", "1") == "1" else None
+            except (KeyError, ValueError):
+                bpm = None  # no tempo truth on this row ("-", or no column)
+            in_range = bpm is not None and (bpm_range is None or
+                                            bpm_range[0] <= bpm <= bpm_range[1])
+            if in_range and stem not in seen_tempo:
                 est = rh.get("tempo_bpm_global")
                 a1 = max(score.tempo_scores(float(t), est)[0]
                          for t in (bpm, r.get("beat_bpm") or bpm))
