@@ -2,7 +2,7 @@
 //! consonance vs dissonance, pitch sweeps, short inputs, windows, serialisation and cost.
 
 use aidj_analysis::features::tonal::{
-    analyze, analyze_range, ChromaAccumulator, Tonal, TonalConfig,
+    analyze, analyze_range, ChromaAccumulator, Tonal, TonalConfig, FULL_CONFIDENCE_SECS,
 };
 use aidj_analysis::key::Key;
 use aidj_analysis::stft::{SpectrumFrame, Stft};
@@ -102,7 +102,9 @@ fn tonal_cadences_give_their_key_with_confidence() {
         (1, true),
     ] {
         let want = Key::new(root, minor);
-        let t = tonal(&progression(&cadence(root, minor), 1.5, 0.0));
+        // Three times through (36 s): a key heard for less than `FULL_CONFIDENCE_SECS`
+        // keeps only that share of its confidence.
+        let t = tonal(&progression(&cadence(root, minor).repeat(3), 1.5, 0.0));
         assert_eq!(t.key.as_deref(), Some(want.name().as_str()), "{t:?}");
         assert_eq!(t.key_root, Some(root));
         assert_eq!(t.key_mode.as_deref(), Some(want.mode_name()));
@@ -192,6 +194,29 @@ fn tonal_silence_short_and_empty_inputs_give_nulls() {
     assert_eq!(ok.key.as_deref(), Some("C major"));
 }
 
+#[test]
+fn a_key_heard_briefly_is_less_sure() {
+    // The same clear cadence: 12 s of it (one pass) against 36 s (three).
+    let short = tonal(&progression(&cadence(9, true), 1.5, 0.0));
+    let long = tonal(&progression(&cadence(9, true).repeat(3), 1.5, 0.0));
+    assert_eq!(short.key.as_deref(), Some("A minor"));
+    assert_eq!(long.key.as_deref(), Some("A minor"));
+    let (s, l) = (
+        short.key_confidence.expect("short"),
+        long.key_confidence.expect("long"),
+    );
+    assert!(l > 0.5, "36 s: confidence {l}");
+    // 12 s of sound is at most 12/30 of a whole confidence.
+    assert!(
+        s <= 12.0 / FULL_CONFIDENCE_SECS + 0.01,
+        "12 s: confidence {s}"
+    );
+    assert!(
+        s > 0.5 * 12.0 / FULL_CONFIDENCE_SECS * l,
+        "12 s: confidence {s}, 36 s: {l}"
+    );
+}
+
 /// Deterministic white noise.
 fn noise(n: usize, gain: f32) -> Vec<f32> {
     let mut s = 0x2545_f491_4f6c_dd1du64;
@@ -210,7 +235,7 @@ fn tonal_noise_has_low_key_confidence() {
     let t = tonal(&noise(SR as usize * 20, 0.3));
     let c = t.key_confidence.expect("confidence");
     assert!(c < 0.3, "noise key confidence {c}");
-    let clear = tonal(&progression(&cadence(0, false), 1.5, 0.0));
+    let clear = tonal(&progression(&cadence(0, false).repeat(3), 1.5, 0.0));
     assert!(clear.key_confidence.expect("c") > c + 0.3);
     assert!(t.dissonance_index.is_some_and(|d| (0.0..=1.0).contains(&d)));
 }

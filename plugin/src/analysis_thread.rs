@@ -22,7 +22,7 @@ use aidj_analysis::live::{LiveAnalyzer, LiveConfig};
 use rtrb::{Consumer, Producer, RingBuffer};
 
 use crate::library::ControlsSeen;
-use crate::shared::{AnalysisStatus, Shared};
+use crate::shared::{AnalysisStatus, Shared, SURE_CONFIDENCE};
 
 /// Seconds of audio each deck's ring holds: the thread may fall this far behind (a busy
 /// machine, a slow snapshot) before samples are dropped.
@@ -229,8 +229,8 @@ fn refresh_library(
         camelot: snap.as_ref().and_then(|s| s.camelot.clone()),
         sure: snap.as_ref().map_or((false, false), |s| {
             (
-                s.bpm_confidence.is_some_and(|c| c >= 0.5),
-                s.key_confidence.is_some_and(|c| c >= 0.5),
+                s.bpm_confidence.is_some_and(|c| c >= SURE_CONFIDENCE),
+                s.key_confidence.is_some_and(|c| c >= SURE_CONFIDENCE),
             )
         }),
     };

@@ -17,6 +17,8 @@ use aidj_analysis::Report;
 use aidj_recommender::library::{self, Progress};
 use aidj_recommender::{EnergyFlow, Model, QueryOptions, Seed, TrackFeatures};
 
+use crate::shared::SURE_CONFIDENCE;
+
 /// Suggestions kept for the list.
 pub const SUGGESTIONS: usize = 12;
 
@@ -519,10 +521,24 @@ impl Library {
                     seed_key_confidence: s.key_confidence.unwrap_or(0.0),
                     ..QueryOptions::default()
                 };
+                // Unsure readings carry a "?", as on the deck's read-out: they count less.
+                let unsure = |c: Option<f64>| {
+                    if c.is_some_and(|c| c >= SURE_CONFIDENCE) {
+                        ""
+                    } else {
+                        "?"
+                    }
+                };
                 out.basis = format!(
                     "deck {name}: {}, {}",
-                    s.bpm.map_or("tempo ?".into(), |b| format!("{b:.1} BPM")),
-                    s.camelot.as_deref().unwrap_or("key ?"),
+                    s.bpm.map_or("tempo ?".into(), |b| format!(
+                        "{b:.1}{} BPM",
+                        unsure(s.bpm_confidence)
+                    )),
+                    s.camelot.as_deref().map_or("key ?".into(), |c| format!(
+                        "{c}{}",
+                        unsure(s.key_confidence)
+                    )),
                 );
                 match model.recommend(Seed::Features(&seed), &opts) {
                     Ok(list) => {

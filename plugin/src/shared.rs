@@ -11,6 +11,11 @@ use nice_plug::prelude::AtomicF32;
 
 use crate::controls::{Target, TARGET_COUNT};
 
+/// Confidence below which a live BPM or key is unsure: shown with a "?", and weighed less in
+/// the suggestions (see the analysis crate's calibration: at 0.5 and above the reading was
+/// right at least 95 % of the time).
+pub const SURE_CONFIDENCE: f64 = 0.5;
+
 /// What the transition driver is doing, for display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]

@@ -20,13 +20,15 @@ const RATE: f32 = 44_100.0;
 
 fn spec(title: &str, bpm: f64, root: u8) -> TrackSpec {
     let mut s = TrackSpec::new(title, bpm, root, true, Groove::FourOnTheFloor);
-    s.bars = 16;
+    s.bars = 17;
     s
 }
 
 fn write(dir: &Path, s: &TrackSpec) {
     let mut small = s.clone();
-    small.bars = 8;
+    // Past `FULL_CONFIDENCE_SECS` (30 s): a shorter track's key is less sure, and unsure
+    // keys count less in the suggestions.
+    small.bars = 17;
     small.sample_rate = 22_050;
     render(&small)
         .write_wav(&dir.join(format!("{}.wav", s.title)))
@@ -100,7 +102,7 @@ fn suggestions_follow_the_deck_on_air_and_the_flx4_loads_them() {
     let shared: std::sync::Arc<Shared> = host.plugin.shared();
     let lib = shared.library.clone();
     assert_eq!(lib.state(), LibraryState::Empty);
-    // These generated tracks are 15 s long: no lower bound on the length.
+    // These generated tracks are 33 s long: no lower bound on the length.
     lib.set_settings(Settings {
         min_duration_secs: None,
         ..Settings::default()
@@ -123,16 +125,19 @@ fn suggestions_follow_the_deck_on_air_and_the_flx4_loads_them() {
     assert_eq!((tracks, skipped), (5, 1));
 
     // Deck A plays: suggestions for deck A once its read-out and feature vector exist.
-    let a = stereo(&playing, 20.0);
+    // Past `FULL_CONFIDENCE_SECS`, so that the deck's key is sure.
+    let a = stereo(&playing, 32.0);
     let b = [vec![0.0f32; a[0].len()], vec![0.0f32; a[0].len()]];
     host.run(&a, &b, 512, &[], |_, _| {});
     let t0 = Instant::now();
-    wait("suggestions", || {
+    // Until the deck's key is sure: before, it counts less and is shown as "8A?".
+    wait("suggestions with a sure key", || {
         silence(&mut host, 64, &[]);
         if t0.elapsed() > Duration::from_secs(100) {
             println!("still: {:?}", lib.suggestions());
         }
-        !lib.suggestions().rows.is_empty()
+        let s = lib.suggestions();
+        !s.rows.is_empty() && s.basis.ends_with("8A")
     });
     let sugg = lib.suggestions();
     println!("{} ({:.2} ms)", sugg.basis, sugg.took_ms);

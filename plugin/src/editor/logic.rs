@@ -2,12 +2,9 @@
 //! dB scale and ballistics, the labels, the zoom steps and the bookkeeping of open parameter
 //! gestures. Kept apart from the egui code so that it can be unit-tested.
 
+pub use crate::shared::SURE_CONFIDENCE;
 use crate::shared::{AnalysisStatus, PhaseView};
 use aidj_analysis::live::LiveSnapshot;
-
-/// Confidence below which a live BPM or key is shown with a "?" (see the analysis crate's
-/// calibration: at 0.5 and above the reading was right at least 95 % of the time).
-pub const SURE_CONFIDENCE: f64 = 0.5;
 
 /// Tap tempo: the BPM of the taps so far (from the third tap), forgetting taps after a
 /// pause of 2 s; the last 8 taps count.
