@@ -1,8 +1,9 @@
 #!/bin/bash
 # Builds a reference set of real electronic music into OUTDIR (default target/elecref):
-# the 46 soundtrack pieces of two Debian packages (singularity-music: 16 industrial /
-# electronic tracks; warzone2100-music: 30 electronic / orchestral tracks, Opus), decoded
-# to 44.1 kHz FLAC with ffmpeg. There is no human truth: two independent reference tools
+# the 63 soundtrack pieces of three Debian packages (singularity-music: 16 industrial /
+# electronic tracks; warzone2100-music: 30 electronic / orchestral tracks, Opus;
+# nexuiz-music: 17 techno / industrial / drum-and-bass tracks, Ogg in a zip), decoded to
+# 44.1 kHz FLAC with ffmpeg. There is no human truth: two independent reference tools
 # read every key (Essentia 2.1's KeyExtractor with the edma, bgate and temperley
 # profiles, and madmom 0.16's CNN key classifier), and truth.tsv keeps the tracks where
 # bgate and madmom agree. Tempo: Essentia's RhythmExtractor2013 (refs.tsv).
@@ -20,8 +21,10 @@ cd "$OUT"
 rm -rf debs extract
 mkdir -p debs extract audio refs
 echo "== download + extract"
-(cd debs && { apt-get download singularity-music warzone2100-music >/dev/null 2>&1 ||
-  { apt-get update -qq && apt-get download singularity-music warzone2100-music >/dev/null; }; })
+PACKAGES="nexuiz-music singularity-music warzone2100-music"
+# shellcheck disable=SC2086
+(cd debs && { apt-get download $PACKAGES >/dev/null 2>&1 ||
+  { apt-get update -qq && apt-get download $PACKAGES >/dev/null; }; })
 : > packages.tsv
 for d in debs/*.deb; do
   p=$(dpkg-deb -f "$d" Package)
@@ -36,6 +39,13 @@ done
 find extract/warzone2100-music -name '*.opus' | sort | while read -r f; do
   album=$(basename "$(dirname "$f")"); album=${album%%_*}
   n="wz_${album}_$(basename "$f" .opus).flac"
+  [ -f "audio/$n" ] || ffmpeg -v error -nostdin -i "$f" -ar 44100 "audio/$n"
+done
+# Nexuiz keeps its music in a zip (a Quake-style .pk3); thunder.ogg is a sound effect.
+python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+  extract/nexuiz-music/usr/share/games/nexuiz/data/music.pk3 extract/nexuiz-music/pk3
+find extract/nexuiz-music/pk3 -name '*.ogg' ! -name thunder.ogg | sort | while read -r f; do
+  n="nx_$(basename "$f" .ogg | tr -- '- ' '__').flac"
   [ -f "audio/$n" ] || ffmpeg -v error -nostdin -i "$f" -ar 44100 "audio/$n"
 done
 echo "$(ls audio | wc -l) tracks in $OUT/audio"
