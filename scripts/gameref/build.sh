@@ -1,7 +1,8 @@
 #!/bin/bash
 # Builds a reference set of real produced game music of many genres into OUTDIR (default
-# target/gameref): the 29 soundtrack pieces of SuperTuxKart (`supertuxkart-data`: pop,
-# electronic, rock, celtic, orchestral; Ogg), decoded to 44.1 kHz FLAC with ffmpeg. The
+# target/gameref): the 29 soundtrack pieces of SuperTuxKart (`supertuxkart-data`:
+# produced pieces in many styles by about a dozen composers; Ogg), decoded to 44.1 kHz FLAC
+# with ffmpeg. The
 # sped-up "_fast" copies and the two 14-second jingles are left out. Like ../elecref there
 # is no human truth: Essentia 2.1 and madmom 0.16 read every key and tempo (refs.tsv), and
 # truth.tsv / tempo_truth.tsv keep the tracks where they agree.
