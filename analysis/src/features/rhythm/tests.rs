@@ -187,3 +187,25 @@ fn drums_on_the_beat_outvote_a_dotted_riff_for_the_metrical_family() {
         assert!(c < 0.5, "{bpm}: confidence {c}");
     }
 }
+
+#[test]
+fn a_tempo_heard_briefly_is_less_sure() {
+    // The same groove: 5 s of it against 30 s. Both read the tempo; the short one keeps
+    // at most 5/10 of a confidence.
+    let cfg = RhythmConfig::default();
+    let short = analyze(&synthetic_acc(120.0, 5.0), &cfg);
+    let long = analyze(&synthetic_acc(120.0, 30.0), &cfg);
+    for r in [&short, &long] {
+        let bpm = r.tempo_bpm_global.expect("tempo");
+        assert!((bpm - 120.0).abs() < 1.0, "{bpm}");
+    }
+    let (s, l) = (
+        short.tempo_confidence.expect("short"),
+        long.tempo_confidence.expect("long"),
+    );
+    assert!(l > 0.5, "30 s: confidence {l}");
+    assert!(
+        s <= 5.0 / FULL_CONFIDENCE_SECS + 1e-9,
+        "5 s: confidence {s}"
+    );
+}
