@@ -125,10 +125,21 @@ fn suggestions_follow_the_deck_on_air_and_the_flx4_loads_them() {
     assert_eq!((tracks, skipped), (5, 1));
 
     // Deck A plays: suggestions for deck A once its read-out and feature vector exist.
-    // Past `FULL_CONFIDENCE_SECS`, so that the deck's key is sure.
+    // Past `FULL_CONFIDENCE_SECS`, so that the deck's key is sure; two seconds at a time,
+    // each once the analysis thread has caught up (at full speed the 4 s rings drop what
+    // it has not read yet, and less of the track is heard).
     let a = stereo(&playing, 32.0);
-    let b = [vec![0.0f32; a[0].len()], vec![0.0f32; a[0].len()]];
-    host.run(&a, &b, 512, &[], |_, _| {});
+    let chunk = 2 * RATE as usize;
+    for start in (0..a[0].len()).step_by(chunk) {
+        let end = (start + chunk).min(a[0].len());
+        let part = [a[0][start..end].to_vec(), a[1][start..end].to_vec()];
+        let quiet = [vec![0.0f32; end - start], vec![0.0f32; end - start]];
+        host.run(&part, &quiet, 512, &[], |_, _| {});
+        let fed = end as f64 / f64::from(RATE) - 1.5;
+        wait("the analysis thread", || {
+            shared.live_snapshot(0).is_some_and(|s| s.t >= fed)
+        });
+    }
     let t0 = Instant::now();
     // Until the deck's key is sure: before, it counts less and is shown as "8A?".
     wait("suggestions with a sure key", || {
