@@ -15,21 +15,11 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/../../target/elecref}
-mkdir -p "$OUT"
+"$HERE/fetch.sh" "$OUT" nexuiz-music singularity-music warzone2100-music
 OUT=$(cd "$OUT" && pwd)
 cd "$OUT"
-rm -rf debs extract
-mkdir -p debs extract audio refs
-echo "== download + extract"
-PACKAGES="nexuiz-music singularity-music warzone2100-music"
-# shellcheck disable=SC2086
-(cd debs && { apt-get download $PACKAGES >/dev/null 2>&1 ||
-  { apt-get update -qq && apt-get download $PACKAGES >/dev/null; }; })
-: > packages.tsv
 for d in debs/*.deb; do
-  p=$(dpkg-deb -f "$d" Package)
-  printf '%s\t%s\n' "$p" "$(dpkg-deb -f "$d" Version)" >> packages.tsv
-  dpkg-deb -x "$d" "extract/$p"
+  dpkg-deb -x "$d" "extract/$(dpkg-deb -f "$d" Package)"
 done
 echo "== decode to FLAC"
 find extract/singularity-music -name '*.ogg' | sort | while read -r f; do
@@ -51,20 +41,4 @@ done
 echo "$(ls audio | wc -l) tracks in $OUT/audio"
 # The readings of the build of 2026-11-28 (refs.tsv and packages.tsv beside this script)
 # stand in for the tools when the packages are the same versions; REFS=1 runs the tools.
-if [ "${REFS:-0}" != 1 ] && [ -f "$HERE/refs.tsv" ] && cmp -s packages.tsv "$HERE/packages.tsv"; then
-  echo "== reference readings kept in $HERE/refs.tsv (REFS=1 runs the tools again)"
-  python3 "$HERE/refs.py" --pinned "$HERE/refs.tsv" "$OUT"
-  echo "wrote $OUT/refs.tsv, $OUT/tempo_truth.tsv and $OUT/truth.tsv ($(($(wc -l < truth.tsv) - 1)) tracks where bgate and madmom agree)"
-  exit 0
-fi
-echo "== reference tools (venv)"
-if [ ! -x venv/bin/python ] || ! venv/bin/python -c "import essentia, madmom" 2>/dev/null; then
-  python3 -m venv venv
-  venv/bin/pip install -q --disable-pip-version-check "numpy<2" scipy cython wheel mido essentia
-  # madmom 0.16.1 (the last release) builds only without build isolation.
-  venv/bin/pip install -q --disable-pip-version-check --no-build-isolation madmom
-fi
-ls audio/*.flac | xargs -n 8 -P 2 venv/bin/python "$HERE/refs.py" refs
-ls audio/*.flac | xargs -n 8 -P 2 venv/bin/python "$HERE/refs.py" --beats refs
-venv/bin/python "$HERE/refs.py" --summary refs audio > /dev/null
-echo "wrote $OUT/refs.tsv, $OUT/tempo_truth.tsv and $OUT/truth.tsv ($(($(wc -l < truth.tsv) - 1)) tracks where bgate and madmom agree)"
+"$HERE/readings.sh" "$HERE" "$OUT"
