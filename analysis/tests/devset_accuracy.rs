@@ -266,6 +266,15 @@ fn downbeats_right(rh: &Rhythm, bpm: f64, truth_beats: &[f64], bars: &[f64]) -> 
     (share_near(&rh.beat_times, truth_beats) >= 0.9).then(|| share_near(downs, bars) >= 0.8)
 }
 
+/// Asserts a confidence's calibration: `right` holds 1 or 0 for each sure estimate; at
+/// least `min_n` of them, right at least `min_share` of the time.
+fn calibrated(what: &str, right: &[f64], min_n: usize, min_share: f64) {
+    let share = mean(right);
+    println!("{what}: {} estimates, {share:.3} right", right.len());
+    assert!(right.len() >= min_n, "{what}: {} < {min_n}", right.len());
+    assert!(share >= min_share, "{what}: right {share:.3} < {min_share}");
+}
+
 fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len().max(1) as f64
 }
@@ -410,33 +419,17 @@ fn devset_scores_stay_above_their_floors() {
         live >= MIN_LIVE_AGREEMENT,
         "live agreement {live:.3} < {MIN_LIVE_AGREEMENT}"
     );
-    let sure = mean(&sc.sure_tempo);
-    println!(
-        "tempo confidence >= 0.5: {} estimates, {sure:.3} right",
-        sc.sure_tempo.len()
+    calibrated(
+        "tempo confidence >= 0.5",
+        &sc.sure_tempo,
+        MIN_SURE_TEMPI,
+        MIN_SURE_TEMPO_RIGHT,
     );
-    assert!(
-        sc.sure_tempo.len() >= MIN_SURE_TEMPI,
-        "{} tempo estimates with confidence >= 0.5 < {MIN_SURE_TEMPI}",
-        sc.sure_tempo.len()
-    );
-    assert!(
-        sure >= MIN_SURE_TEMPO_RIGHT,
-        "tempo confidence >= 0.5 right {sure:.3} < {MIN_SURE_TEMPO_RIGHT}"
-    );
-    let sure_live = mean(&sc.sure_live_tempo);
-    println!(
-        "live tempo in the first 30 s, confidence >= 0.5: {} readings, {sure_live:.3} right",
-        sc.sure_live_tempo.len()
-    );
-    assert!(
-        sc.sure_live_tempo.len() >= MIN_SURE_LIVE_TEMPI,
-        "{} early live tempi with confidence >= 0.5 < {MIN_SURE_LIVE_TEMPI}",
-        sc.sure_live_tempo.len()
-    );
-    assert!(
-        sure_live >= MIN_SURE_LIVE_TEMPO_RIGHT,
-        "early live tempo confidence >= 0.5 right {sure_live:.3} < {MIN_SURE_LIVE_TEMPO_RIGHT}"
+    calibrated(
+        "live tempo in the first 30 s, confidence >= 0.5",
+        &sc.sure_live_tempo,
+        MIN_SURE_LIVE_TEMPI,
+        MIN_SURE_LIVE_TEMPO_RIGHT,
     );
     assert!(a1 >= MIN_TEMPO_A1, "tempo A1 {a1:.3} < {MIN_TEMPO_A1}");
     assert!(a2 >= MIN_TEMPO_A2, "tempo A2 {a2:.3} < {MIN_TEMPO_A2}");
