@@ -64,11 +64,11 @@ const STEADY_SHARE: f64 = 0.7;
 /// Fewest beats in a section with its own bar phase (`downbeat_phase` needs eight).
 const MIN_BAR_BEATS: usize = 8;
 /// Seconds of onsets from which a tempo keeps its whole confidence; one read from less is
-/// scaled by the share heard. In the live read-outs of 161 pieces with tempo truth (`aidj
-/// live --every 5` over the dev, key, electronic and game sets), 51 of the 61 readings at
-/// 5 s with a confidence of 0.5 or more were right (0.84), against 60 of 67 at 10 s and
-/// 0.95 later: a few seconds of an intro often hold one bar's figure, not the beat. Whole
-/// tracks and full live windows (longer) keep their confidence.
+/// scaled by the share heard. In the live read-outs of the 202 files with truth of the dev,
+/// key, electronic and game sets (`scripts/live_calibration.py --every 5`), 51 of the 61
+/// readings at 5 s with a confidence of 0.5 or more were right (0.84), against 60 of 67 at
+/// 10 s and 0.95 or more later: a few seconds of an intro often hold one bar's figure, not
+/// the beat. Whole tracks and full live windows (longer) keep their confidence.
 pub const FULL_CONFIDENCE_SECS: f64 = 10.0;
 /// Two tempo readings agree within this relative difference (the A1 tolerance).
 const TEMPO_AGREEMENT: f64 = 0.04;

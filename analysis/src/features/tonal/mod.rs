@@ -61,12 +61,13 @@ const MODULATION_BLOCK_SECS: f64 = 4.0;
 pub const MIN_SECS: f64 = 2.0;
 
 /// Seconds of sound from which a key keeps its whole confidence; a key read from less is
-/// scaled by the share heard. The key of the first seconds is often the key of one chord
-/// or of an intro: in the live read-outs of 99 pieces with key truth (`aidj live --every
-/// 10` over the key, electronic and dev sets), 30 of the 41 snapshots at 10 s with a
-/// confidence of 0.5 or more were right (0.73), against 0.88 at 20-30 s and 0.93 later.
-/// With the scaling no key is sure before 15 s, and 72 of 79 at 20-30 s are right.
-/// Whole tracks (longer than this) keep their confidence.
+/// scaled by the share heard. The key of the first seconds is often the key of one chord or
+/// of an intro: in the live read-outs of the 202 files with truth of the dev, key,
+/// electronic and game sets (`scripts/live_calibration.py --every 5`), 41 of the 56
+/// readings before 7.5 s with a confidence of 0.5 or more were right (0.73), 43 of 57 at
+/// 7.5-15 s and 207 of 244 at 15-35 s (0.85). With the scaling no key is sure before 15 s,
+/// and 138 of 160 are at 15-35 s (0.86). Whole tracks (longer than this) keep their
+/// confidence.
 pub const FULL_CONFIDENCE_SECS: f64 = 30.0;
 
 /// [`keyfind::key_confidence`] of key `best`, scaled by how much of
