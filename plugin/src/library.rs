@@ -17,7 +17,7 @@ use aidj_analysis::Report;
 use aidj_recommender::library::{self, Progress};
 use aidj_recommender::{EnergyFlow, Model, QueryOptions, Seed, TrackFeatures};
 
-use crate::shared::SURE_CONFIDENCE;
+use crate::shared::unsure_mark;
 
 /// Suggestions kept for the list.
 pub const SUGGESTIONS: usize = 12;
@@ -522,13 +522,7 @@ impl Library {
                     ..QueryOptions::default()
                 };
                 // Unsure readings carry a "?", as on the deck's read-out: they count less.
-                let unsure = |c: Option<f64>| {
-                    if c.is_some_and(|c| c >= SURE_CONFIDENCE) {
-                        ""
-                    } else {
-                        "?"
-                    }
-                };
+                let unsure = unsure_mark;
                 out.basis = format!(
                     "deck {name}: {}, {}",
                     s.bpm.map_or("tempo ?".into(), |b| format!(

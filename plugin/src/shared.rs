@@ -16,6 +16,15 @@ use crate::controls::{Target, TARGET_COUNT};
 /// right at least 95 % of the time).
 pub const SURE_CONFIDENCE: f64 = 0.5;
 
+/// The mark after a live reading of confidence `c`: "?" when it is unsure (or unknown).
+pub fn unsure_mark(c: Option<f64>) -> &'static str {
+    if c.is_some_and(|c| c >= SURE_CONFIDENCE) {
+        ""
+    } else {
+        "?"
+    }
+}
+
 /// What the transition driver is doing, for display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
@@ -506,6 +515,16 @@ impl Shared {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn unsure_readings_are_marked() {
+        assert_eq!(unsure_mark(Some(SURE_CONFIDENCE)), "");
+        assert_eq!(unsure_mark(Some(0.9)), "");
+        assert_eq!(unsure_mark(Some(0.49)), "?");
+        assert_eq!(unsure_mark(Some(f64::NAN)), "?");
+        assert_eq!(unsure_mark(None), "?");
+    }
+
     use super::*;
 
     fn snapshot(t: f64, bpm: f64, phase: f64, beat_in_bar: Option<u8>) -> LiveSnapshot {

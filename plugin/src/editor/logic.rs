@@ -2,8 +2,7 @@
 //! dB scale and ballistics, the labels, the zoom steps and the bookkeeping of open parameter
 //! gestures. Kept apart from the egui code so that it can be unit-tested.
 
-pub use crate::shared::SURE_CONFIDENCE;
-use crate::shared::{AnalysisStatus, PhaseView};
+use crate::shared::{unsure_mark, AnalysisStatus, PhaseView};
 use aidj_analysis::live::LiveSnapshot;
 
 /// Tap tempo: the BPM of the taps so far (from the third tap), forgetting taps after a
@@ -44,13 +43,7 @@ pub struct Readout {
 
 /// What a deck shows from its last live snapshot and the analysis thread's state.
 pub fn readout(snap: Option<&LiveSnapshot>, status: AnalysisStatus) -> Readout {
-    let unsure = |c: Option<f64>| {
-        if c.is_some_and(|c| c >= SURE_CONFIDENCE) {
-            ""
-        } else {
-            "?"
-        }
-    };
+    let unsure = unsure_mark;
     let Some(s) = snap else {
         let detail = match status {
             AnalysisStatus::Failed => "analysis failed",
