@@ -14,7 +14,8 @@ if [ "${REFS:-0}" != 1 ] && [ -f "$PINNED/refs.tsv" ] && cmp -s packages.tsv "$P
   python3 "$HERE/refs.py" --pinned "$PINNED/refs.tsv" .
 else
   echo "== reference tools (venv)"
-  if [ ! -x venv/bin/python ] || ! venv/bin/python -c "import essentia, madmom" 2>/dev/null; then
+  # madmom imports only after refs.py's numpy/collections shim (Python >= 3.10).
+  if [ ! -x venv/bin/python ] || ! venv/bin/python -c "import sys; sys.path.insert(0, '$HERE'); import refs; refs.shim_numpy(); import essentia, madmom" 2>/dev/null; then
     python3 -m venv venv
     venv/bin/pip install -q --disable-pip-version-check "numpy<2" scipy cython wheel mido essentia
     # madmom 0.16.1 (the last release) builds only without build isolation.
