@@ -92,13 +92,9 @@ pub fn key_scores(treble: &[f64; 12], bass: &[f64; 12]) -> [f64; 24] {
     let mut out = [0.0; 24];
     for (i, o) in out.iter_mut().enumerate() {
         let (root, minor) = (i / 2, i % 2 == 1);
-        let (edma, temp, bp) = if minor {
-            (&EDMA_MINOR, &TEMPERLEY_MINOR, &BASS_MINOR)
-        } else {
-            (&EDMA_MAJOR, &TEMPERLEY_MAJOR, &BASS_MAJOR)
-        };
+        let bp = if minor { &BASS_MINOR } else { &BASS_MAJOR };
         let t = if use_treble {
-            0.5 * (pearson_rotated(treble, edma, root) + pearson_rotated(treble, temp, root))
+            treble_score(treble, i)
         } else {
             0.0
         };
@@ -117,6 +113,28 @@ pub fn key_scores(treble: &[f64; 12], bass: &[f64; 12]) -> [f64; 24] {
     out
 }
 
+/// The treble score of key `i` (index `2 * root + minor`): the mean of the chroma's
+/// Pearson correlations with the EDMA and Temperley profiles of that key.
+pub fn treble_score(treble: &[f64; 12], i: usize) -> f64 {
+    let (root, minor) = (i / 2, i % 2 == 1);
+    let (edma, temp) = if minor {
+        (&EDMA_MINOR, &TEMPERLEY_MINOR)
+    } else {
+        (&EDMA_MAJOR, &TEMPERLEY_MAJOR)
+    };
+    0.5 * (pearson_rotated(treble, edma, root) + pearson_rotated(treble, temp, root))
+}
+
+/// How much the treble alone must prefer the chosen key to its runner-up for the key to
+/// keep its whole confidence (below, the confidence shrinks in proportion; at or under a
+/// tie it is 0). A bass that dwells on the dominant (a pedal, a riff on the fifth) can
+/// carry a key a fifth up, or to the relative, against harmony that says otherwise, and
+/// that reading came out sure: on the 161 pieces with a key truth of the key, dev,
+/// electronic, game and a fresh game-music set, 4 of the 88 keys at confidence 0.5 or
+/// more were wrong, two of them decided by the bass against a treble tie or against the
+/// treble. With this, 84 of 86 are right, and no right one falls below 0.5.
+pub const TREBLE_MARGIN_FULL: f64 = 0.02;
+
 /// Best and runner-up key indices of a score table.
 pub fn best_two(scores: &[f64; 24]) -> (usize, usize) {
     let mut order: Vec<usize> = (0..24).collect();
@@ -124,17 +142,23 @@ pub fn best_two(scores: &[f64; 24]) -> (usize, usize) {
     (order[0], order[1])
 }
 
-/// Confidence in key `chosen` of a score table: [`confidence`] of its evidence (the score
-/// without [`MINOR_PRIOR`]) against the best evidence for any other key. A near tie that
-/// the prior broke has no confidence.
-pub fn key_confidence(scores: &[f64; 24], chosen: usize) -> f64 {
+/// Confidence in key `chosen` of a score table ([`key_scores`] of `treble` and a bass
+/// chroma): [`confidence`] of its evidence (the score without [`MINOR_PRIOR`]) against
+/// the best evidence for any other key, the runner-up. A near tie that the prior broke
+/// has no confidence, nor has a key the treble alone does not prefer to the runner-up
+/// (see [`TREBLE_MARGIN_FULL`]).
+pub fn key_confidence(scores: &[f64; 24], treble: &[f64; 12], chosen: usize) -> f64 {
     let evidence = |i: usize| scores[i] - if i % 2 == 1 { MINOR_PRIOR } else { 0.0 };
-    let other = (0..24)
+    let Some(runner_up) = (0..24)
         .filter(|&i| i != chosen)
-        .map(evidence)
-        .fold(f64::NEG_INFINITY, f64::max);
+        .max_by(|&a, &b| evidence(a).total_cmp(&evidence(b)))
+    else {
+        return 0.0;
+    };
     let own = evidence(chosen);
-    confidence(own, other.min(own))
+    let treble_margin = treble_score(treble, chosen) - treble_score(treble, runner_up);
+    let agreement = (treble_margin / TREBLE_MARGIN_FULL).clamp(0.0, 1.0);
+    confidence(own, evidence(runner_up).min(own)) * agreement
 }
 
 /// Confidence in 0..1 from the best score `s1` and the runner-up's `s2` (both -1..1).
@@ -211,15 +235,40 @@ mod tests {
         let (best, _) = best_two(&s);
         assert_eq!(best, 2 * 4 + 1, "E minor: {s:?}");
         assert!(
-            key_confidence(&s, best) < 0.05,
+            key_confidence(&s, &t, best) < 0.05,
             "{}",
-            key_confidence(&s, best)
+            key_confidence(&s, &t, best)
         );
         // The same with a major third: E major, and the prior does not hide it.
         t[8] = 0.7;
         let s = key_scores(&t, &b);
         let (best, _) = best_two(&s);
         assert_eq!(best, 2 * 4, "E major: {s:?}");
+    }
+
+    #[test]
+    fn a_key_only_the_bass_chose_is_unsure() {
+        // The notes of C major with F and F# alike (C major or G major), the treble leaning
+        // to C; the bass on the root decides a sure C major, the bass on G alone a G major
+        // the harmony does not back.
+        let t = [1.0, 0.0, 0.7, 0.0, 0.8, 0.5, 0.5, 1.0, 0.0, 0.6, 0.0, 0.6];
+        let mut b = [0.0; 12];
+        b[0] = 1.0;
+        b[7] = 0.3;
+        let s = key_scores(&t, &b);
+        let (best, _) = best_two(&s);
+        assert_eq!(best, 0, "C major: {s:?}");
+        assert!(key_confidence(&s, &t, best) > 0.9);
+        let mut b = [0.0; 12];
+        b[7] = 1.0;
+        let s = key_scores(&t, &b);
+        let (best, _) = best_two(&s);
+        assert_eq!(best, 2 * 7, "G major: {s:?}");
+        assert!(
+            confidence(s[best], s[best_two(&s).1]) > 0.5,
+            "sure without the check"
+        );
+        assert_eq!(key_confidence(&s, &t, best), 0.0);
     }
 
     #[test]

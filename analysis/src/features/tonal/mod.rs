@@ -72,9 +72,15 @@ pub const FULL_CONFIDENCE_SECS: f64 = 30.0;
 
 /// [`keyfind::key_confidence`] of key `best`, scaled by how much of
 /// [`FULL_CONFIDENCE_SECS`] the `active` frames (`frame_rate` per second) make up.
-fn heard_confidence(scores: &[f64; 24], best: usize, active: &[bool], frame_rate: f64) -> f64 {
+fn heard_confidence(
+    scores: &[f64; 24],
+    treble: &[f64; 12],
+    best: usize,
+    active: &[bool],
+    frame_rate: f64,
+) -> f64 {
     let heard = active.iter().filter(|&&a| a).count() as f64 / frame_rate;
-    keyfind::key_confidence(scores, best) * (heard / FULL_CONFIDENCE_SECS).clamp(0.0, 1.0)
+    keyfind::key_confidence(scores, treble, best) * (heard / FULL_CONFIDENCE_SECS).clamp(0.0, 1.0)
 }
 
 /// A key with its score, for the runner-up and the score table.
@@ -229,7 +235,7 @@ pub fn analyze_range(
     let (best, second) = keyfind::best_two(&scores);
     let key = Key::from_index(best as u8);
     let runner = Key::from_index(second as u8);
-    let conf = heard_confidence(&scores, best, &active, fr);
+    let conf = heard_confidence(&scores, &t_mean, best, &active, fr);
     let mut order: Vec<usize> = (0..24).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
 
@@ -308,14 +314,12 @@ pub fn key_of_range(acc: &ChromaAccumulator, frames: Range<usize>) -> Option<(Ke
     if !active.iter().any(|&a| a) {
         return None;
     }
-    let scores = keyfind::key_scores(
-        &clarity_weighted(&treble, &active),
-        &clarity_weighted(&bass, &active),
-    );
+    let t_mean = clarity_weighted(&treble, &active);
+    let scores = keyfind::key_scores(&t_mean, &clarity_weighted(&bass, &active));
     let (best, _) = keyfind::best_two(&scores);
     Some((
         Key::from_index(best as u8),
-        heard_confidence(&scores, best, &active, fr),
+        heard_confidence(&scores, &t_mean, best, &active, fr),
     ))
 }
 
@@ -608,7 +612,7 @@ fn modulation(
             end: time0 + frames.end as f64 / fr,
             key: k.name(),
             camelot: k.camelot_code(),
-            confidence: finite(keyfind::key_confidence(&sc, path[b])),
+            confidence: finite(keyfind::key_confidence(&sc, &t, path[b])),
         });
         b = e;
     }
