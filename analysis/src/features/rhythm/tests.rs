@@ -209,3 +209,52 @@ fn a_tempo_heard_briefly_is_less_sure() {
         "5 s: confidence {s}"
     );
 }
+
+/// An autocorrelation (by lag in frames, up to `len`) with bumps of `height` at every
+/// multiple of each `(period, height)`.
+fn acf_with_grids(grids: &[(f64, f64)], len: usize) -> Vec<f64> {
+    (0..len)
+        .map(|l| {
+            let l = l as f64;
+            grids
+                .iter()
+                .map(|&(p, h)| {
+                    let k = (l / p).round().max(1.0);
+                    h * (-0.5 * ((l - k * p) / 1.5).powi(2)).exp()
+                })
+                .fold(0.0, f64::max)
+        })
+        .collect()
+}
+
+#[test]
+fn rival_grids_are_unsure() {
+    // A beat at 120 BPM alone, then with a 4:3 grid (160 BPM: a dotted-eighth figure)
+    // about as periodic: the grid that wins the comb by a hair is not a sure tempo,
+    // though its octave is clear.
+    let p = 60.0 * FR / 120.0;
+    let zeros = vec![0.0; 1000];
+    let estimate_of = |grids: &[(f64, f64)]| {
+        let r = acf_with_grids(grids, 1000);
+        let per = tempo::Periodicity {
+            full: &r,
+            family: &r,
+            low: &zeros,
+            alternation: &zeros,
+            snare: &zeros,
+            frame_rate: FR,
+            onset_rate: 4.0,
+        };
+        tempo::estimate(&per, 60.0, 200.0).expect("tempo")
+    };
+    let alone = estimate_of(&[(p, 0.8)]);
+    assert!((alone.bpm - 120.0).abs() < 1.0, "{}", alone.bpm);
+    assert!(alone.confidence > 0.5, "alone: {}", alone.confidence);
+    let rivals = estimate_of(&[(p, 0.8), (0.75 * p, 0.78)]);
+    assert!(
+        rivals.confidence < 0.3,
+        "rivals: {} at {}",
+        rivals.confidence,
+        rivals.bpm
+    );
+}
