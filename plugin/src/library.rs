@@ -522,16 +522,15 @@ impl Library {
                     ..QueryOptions::default()
                 };
                 // Unsure readings carry a "?", as on the deck's read-out: they count less.
-                let unsure = unsure_mark;
                 out.basis = format!(
                     "deck {name}: {}, {}",
                     s.bpm.map_or("tempo ?".into(), |b| format!(
                         "{b:.1}{} BPM",
-                        unsure(s.bpm_confidence)
+                        unsure_mark(s.bpm_confidence)
                     )),
                     s.camelot.as_deref().map_or("key ?".into(), |c| format!(
                         "{c}{}",
-                        unsure(s.key_confidence)
+                        unsure_mark(s.key_confidence)
                     )),
                 );
                 match model.recommend(Seed::Features(&seed), &opts) {

@@ -515,6 +515,7 @@ impl Shared {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn unsure_readings_are_marked() {
@@ -524,8 +525,6 @@ mod tests {
         assert_eq!(unsure_mark(Some(f64::NAN)), "?");
         assert_eq!(unsure_mark(None), "?");
     }
-
-    use super::*;
 
     fn snapshot(t: f64, bpm: f64, phase: f64, beat_in_bar: Option<u8>) -> LiveSnapshot {
         LiveSnapshot {

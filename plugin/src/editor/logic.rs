@@ -43,7 +43,6 @@ pub struct Readout {
 
 /// What a deck shows from its last live snapshot and the analysis thread's state.
 pub fn readout(snap: Option<&LiveSnapshot>, status: AnalysisStatus) -> Readout {
-    let unsure = unsure_mark;
     let Some(s) = snap else {
         let detail = match status {
             AnalysisStatus::Failed => "analysis failed",
@@ -58,11 +57,11 @@ pub fn readout(snap: Option<&LiveSnapshot>, status: AnalysisStatus) -> Readout {
     };
     let bpm = s.bpm.map_or_else(
         || "---.-".to_string(),
-        |b| format!("{b:.1}{}", unsure(s.bpm_confidence)),
+        |b| format!("{b:.1}{}", unsure_mark(s.bpm_confidence)),
     );
     let key = s.camelot.as_ref().map_or_else(
         || "--".to_string(),
-        |c| format!("{c}{}", unsure(s.key_confidence)),
+        |c| format!("{c}{}", unsure_mark(s.key_confidence)),
     );
     let mut parts = Vec::new();
     if let Some(k) = &s.key {
