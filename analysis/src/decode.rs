@@ -5,6 +5,7 @@
 //! stream ends the stream, and anything else is an error naming the file.
 
 use crate::error::{Error, Result};
+use crate::mp4_edits;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
@@ -59,6 +60,11 @@ pub struct AudioFile {
     pub skipped_packets: usize,
     /// Frames delivered so far.
     pub frames_decoded: u64,
+    /// The container's edit (MP4): frames of silence still to deliver first, decoded
+    /// frames still to drop (encoder priming) and frames left to deliver after them.
+    silence_left: u64,
+    skip_left: u64,
+    keep_left: Option<u64>,
 }
 
 impl AudioFile {
@@ -124,6 +130,17 @@ impl AudioFile {
         let channels = params.channels.as_ref().map(|c| c.count()).unwrap_or(0);
         let codec = decoder.codec_info().short_name.to_string();
         let container = format.format_info().short_name.to_string();
+        // The reader ignores MP4 edit lists: read the audio track's here (on a handle of
+        // its own: a clone would share the reader's file position).
+        let edit = (container == "isomp4" && sample_rate > 0)
+            .then(|| File::open(path).ok())
+            .flatten()
+            .and_then(|mut f| mp4_edits::audio_edit(&mut f, sample_rate))
+            .unwrap_or_default();
+        let frames_hint = match edit.keep {
+            Some(keep) => Some(edit.silence + keep),
+            None => frames_hint.map(|n| edit.silence + n.saturating_sub(edit.skip)),
+        };
         let mut tags = Tags::default();
         {
             let mut meta = format.metadata();
@@ -147,6 +164,9 @@ impl AudioFile {
             planes: Vec::new(),
             skipped_packets: 0,
             frames_decoded: 0,
+            silence_left: edit.silence,
+            skip_left: edit.skip,
+            keep_left: edit.keep,
         })
     }
 
@@ -196,6 +216,13 @@ impl AudioFile {
                         continue;
                     }
                     buf.copy_to_vecs_planar::<f32>(&mut self.planes);
+                    let frames = self.apply_edit(frames);
+                    if frames == 0 {
+                        if self.keep_left == Some(0) {
+                            return Ok(false);
+                        }
+                        continue;
+                    }
                     if self.info.sample_rate == 0 {
                         self.info.sample_rate = rate;
                     }
@@ -218,6 +245,38 @@ impl AudioFile {
                 Err(e) => return Err(self.decode_error(&describe(&e))),
             }
         }
+    }
+
+    /// Applies the container's edit to the block just decoded (`frames` long): drops the
+    /// priming, cuts the padding after the presented length, and puts the silence of an
+    /// empty edit before the first frames. Returns the block's new length.
+    fn apply_edit(&mut self, frames: usize) -> usize {
+        let mut frames = frames;
+        if self.skip_left > 0 {
+            let k = frames.min(usize::try_from(self.skip_left).unwrap_or(usize::MAX));
+            for p in &mut self.planes {
+                p.drain(..k);
+            }
+            self.skip_left -= k as u64;
+            frames -= k;
+        }
+        if let Some(left) = self.keep_left {
+            let k = frames.min(usize::try_from(left).unwrap_or(usize::MAX));
+            for p in &mut self.planes {
+                p.truncate(k);
+            }
+            self.keep_left = Some(left - k as u64);
+            frames = k;
+        }
+        if frames > 0 && self.silence_left > 0 {
+            let s = usize::try_from(self.silence_left).unwrap_or(0);
+            for p in &mut self.planes {
+                p.splice(0..0, std::iter::repeat_n(0.0, s));
+            }
+            self.silence_left = 0;
+            frames += s;
+        }
+        frames
     }
 
     fn decode_error(&self, reason: &str) -> Error {

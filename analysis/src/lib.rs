@@ -25,6 +25,7 @@ pub mod error;
 pub mod features;
 pub mod key;
 pub mod live;
+mod mp4_edits;
 pub mod report;
 pub mod resample;
 #[cfg(feature = "onnx")]

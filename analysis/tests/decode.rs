@@ -3,6 +3,7 @@
 //! Fixtures are encoded by ffmpeg (scripts/test.sh installs it).
 
 mod common;
+use aidj_analysis::decode::AudioFile;
 use aidj_analysis::{analyze_file, AnalysisConfig, Error};
 use aidj_synth::signals::sine;
 use std::path::{Path, PathBuf};
@@ -112,6 +113,63 @@ fn any_rate_and_channel_count() {
         let mid = r.analysis.instrumentation.mid_presence.expect("mid");
         assert!(mid > 0.9, "{rate}/{channels}: mid presence {mid}");
         assert!(r.analysis.dynamics.lufs.is_some());
+    }
+}
+
+/// The first frame of a file's decoded left channel louder than half its peak, and the
+/// frames decoded.
+fn first_click(path: &Path) -> (usize, u64) {
+    let mut file = AudioFile::open(path).unwrap_or_else(|e| panic!("{e}"));
+    let mut samples = Vec::new();
+    while file.next_block().unwrap_or_else(|e| panic!("{e}")) {
+        samples.extend_from_slice(&file.block()[0]);
+    }
+    let peak = samples.iter().fold(0f32, |m, x| m.max(x.abs()));
+    let at = samples.iter().position(|x| x.abs() > 0.5 * peak);
+    (at.unwrap_or(0), file.frames_decoded)
+}
+
+#[test]
+fn every_format_keeps_the_sources_timeline() {
+    // Encoders prime their decoders (AAC with 1024 frames here) and say so in the
+    // container (MP4's edit list, MP3's LAME header): beats are where the source has them.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rate = 44_100;
+    let secs = 3.0;
+    let mut mono = vec![0f32; (secs * rate as f64) as usize];
+    let click = rate as usize; // at 1.000 s
+    for (i, x) in mono[click..click + 32].iter_mut().enumerate() {
+        *x = 0.8 * (1.0 - i as f32 / 32.0) * if i % 2 == 0 { 1.0 } else { -1.0 };
+    }
+    let wav = dir.path().join("click.wav");
+    common::audio(rate, vec![mono.clone(), mono])
+        .write_wav(&wav)
+        .expect("write wav");
+    let cases: &[(&str, &[&str])] = &[
+        ("flac", &["-c:a", "flac"]),
+        ("mp3", &["-c:a", "libmp3lame", "-b:a", "192k"]),
+        ("ogg", &["-c:a", "libvorbis", "-q:a", "5"]),
+        ("m4a", &["-c:a", "aac", "-b:a", "192k"]),
+        ("mp4", &["-c:a", "alac"]),
+    ];
+    for (ext, codec) in cases {
+        let out = dir.path().join(format!("click.{ext}"));
+        let mut args = vec!["-i", wav.to_str().expect("utf8")];
+        args.extend_from_slice(codec);
+        args.push(out.to_str().expect("utf8"));
+        ffmpeg(&args);
+        let (at, frames) = first_click(&out);
+        // Within 0.5 ms (the lossy codecs smear the click's start a little).
+        assert!(
+            at.abs_diff(click) <= 22,
+            "{ext}: click at frame {at}, the source's at {click}"
+        );
+        // The padding after the music is cut too (the MP3 and MP4 headers say how much).
+        let want = (secs * rate as f64) as u64;
+        assert!(
+            frames.abs_diff(want) <= 1,
+            "{ext}: {frames} frames, the source's {want}"
+        );
     }
 }
 
