@@ -209,10 +209,12 @@ pub fn timings_table(t: &Timings, audio_secs: f64) -> String {
     let mut out = String::from("stage                                   seconds   x real time\n");
     let mut row = |name: &str, d: Duration| {
         let s = d.as_secs_f64();
-        out.push_str(&format!(
-            "{name:<38} {s:>8.3} {:>12.0}\n",
-            audio_secs / s.max(1e-9)
-        ));
+        // A stage that did not run (no model given) has no multiple.
+        out.push_str(&if d.is_zero() {
+            format!("{name:<38} {:>8} {:>12}\n", "-", "-")
+        } else {
+            format!("{name:<38} {s:>8.3} {:>12.0}\n", audio_secs / s)
+        });
     };
     for (name, d) in t.stages() {
         row(name, d);

@@ -195,4 +195,10 @@ fn a_two_hour_mix_analyses_in_well_under_300_mb() {
         .unwrap_or_else(|| panic!("no peak memory line in {text}"));
     assert!(mb < 250.0, "peak memory {mb} MB for a two-hour mix");
     assert!(text.contains("generated: 120.0 min"), "{text}");
+    // A stage that did not run (no model given) has no multiple of real time.
+    let model_row = text
+        .lines()
+        .find(|l| l.starts_with("embedding model"))
+        .unwrap_or_else(|| panic!("no embedding model row in {text}"));
+    assert!(model_row.trim_end().ends_with(" -"), "{model_row}");
 }
