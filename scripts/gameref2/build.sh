@@ -13,17 +13,10 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/../../target/gameref2}
-"$HERE/../elecref/fetch.sh" "$OUT" extremetuxracer-data frozen-bubble-data hedgewars-data
+"$HERE/../elecref/fetch.sh" "$OUT" 'extremetuxracer-data=*/etr/music/*.ogg' \
+  'frozen-bubble-data=*/frozen-bubble/snd/*zik*.ogg' 'hedgewars-data=*/hedgewars/Data/Music/*.ogg'
 OUT=$(cd "$OUT" && pwd)
 cd "$OUT"
-for d in debs/*.deb; do
-  case $(dpkg-deb -f "$d" Package) in
-  hedgewars-data) music='*/hedgewars/Data/Music/*.ogg' ;;
-  extremetuxracer-data) music='*/etr/music/*.ogg' ;;
-  frozen-bubble-data) music='*/frozen-bubble/snd/*zik*.ogg' ;;
-  esac
-  dpkg-deb --fsys-tarfile "$d" | tar -x -C extract --wildcards "$music"
-done
 echo "== decode to FLAC"
 decode() { [ -f "audio/$2" ] || ffmpeg -v error -nostdin -i "$1" -ar 44100 "audio/$2"; }
 find extract -name '*.ogg' | sort | while read -r f; do

@@ -13,17 +13,10 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/../../target/gameref3}
-"$HERE/../elecref/fetch.sh" "$OUT" supertux-data xmoto-data lincity-ng-data
+"$HERE/../elecref/fetch.sh" "$OUT" 'supertux-data=*/supertux2/music/*.ogg' \
+  'xmoto-data=*/xmoto/Textures/Musics/*.ogg' 'lincity-ng-data=*/lincity-ng/music/default/[0-9]*'
 OUT=$(cd "$OUT" && pwd)
 cd "$OUT"
-for d in debs/*.deb; do
-  case $(dpkg-deb -f "$d" Package) in
-  supertux-data) music='*/supertux2/music/*.ogg' ;;
-  xmoto-data) music='*/xmoto/Textures/Musics/*.ogg' ;;
-  lincity-ng-data) music='*/lincity-ng/music/default/[0-9]*' ;;
-  esac
-  dpkg-deb --fsys-tarfile "$d" | tar -x -C extract --wildcards "$music"
-done
 echo "== decode to FLAC"
 # Pieces of 20 s or more only (jingles and stingers are no DJ material).
 decode() {
