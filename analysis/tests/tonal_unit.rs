@@ -157,9 +157,7 @@ fn tonal_relative_ambiguity_lowers_confidence() {
         t.key_scores.get(..3),
         clear.key_scores.get(..3)
     );
-    // 0.22 against 0.40 (0.18 before the profiles' fifths were raised, which lifts G
-    // major's D as much as E minor's B).
-    assert!(ca < 0.3 && ca < cc - 0.15, "ambiguous {ca}, clear {cc}");
+    assert!(ca < 0.5 && ca < cc - 0.2, "ambiguous {ca}, clear {cc}");
 }
 
 #[test]

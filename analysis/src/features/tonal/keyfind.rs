@@ -38,42 +38,6 @@ pub const TEMPERLEY_MAJOR: [f64; 12] = [
 pub const TEMPERLEY_MINOR: [f64; 12] = [
     0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330,
 ];
-/// How far the fifth of each treble profile is raised, as a share of the profile's peak
-/// above its mean. The chroma of a mix holds a key's fifth about as strongly as its tonic
-/// (the fifth sounds in the tonic and the dominant chords, in power chords, and as every
-/// tonic note's third harmonic), more than the profiles expect, so the key a fifth up
-/// matched it better: over the 204 pieces with a key truth of the key, dev, electronic and
-/// three game sets, 12 of the 29 misses were a fifth up against 1 a fifth down. Raised by
-/// 0.3 (with [`MINOR_PRIOR`] 0.045), 178 are exact (was 175), none of the six sets loses
-/// one, and 102 of the 103 sure keys are right (was 104 of 106). More gains a little more
-/// on these (181 at 0.5, 1.0 over-corrects to 173) but costs music built on i-iv or I-IV,
-/// which fits the subdominant's key as well: at 0.5 generated techno's i-iv arpeggios
-/// (`scripts/technokeys`) lost 6 of 96 tracks and generated cadences their sureness (a
-/// deck's key still unsure after 32 s); at 0.3, 4 of 96 with the kick pitched at random
-/// and none with it on the tonic.
-pub const FIFTH_LIFT: f64 = 0.3;
-
-/// `profile` with its fifth raised by [`FIFTH_LIFT`].
-const fn lift_fifth(profile: [f64; 12]) -> [f64; 12] {
-    let (mut sum, mut max, mut i) = (0.0, profile[0], 0);
-    while i < 12 {
-        sum += profile[i];
-        if profile[i] > max {
-            max = profile[i];
-        }
-        i += 1;
-    }
-    let mut out = profile;
-    out[7] += FIFTH_LIFT * (max - sum / 12.0);
-    out
-}
-
-/// The treble profiles the key is read with (the four above, fifths raised).
-const TREBLE_EDMA_MAJOR: [f64; 12] = lift_fifth(EDMA_MAJOR);
-const TREBLE_EDMA_MINOR: [f64; 12] = lift_fifth(EDMA_MINOR);
-const TREBLE_TEMPERLEY_MAJOR: [f64; 12] = lift_fifth(TEMPERLEY_MAJOR);
-const TREBLE_TEMPERLEY_MINOR: [f64; 12] = lift_fifth(TEMPERLEY_MINOR);
-
 /// Bass profiles (ours): where the bass of a song in the key spends its time. Tonic
 /// first, then the dominant and subdominant, then the other diatonic roots; chromatic
 /// degrees near zero. Minor includes the raised seventh's root (V chord) weakly.
@@ -92,11 +56,7 @@ pub const BASS_MINOR: [f64; 12] = [
 /// 70-piece key set keeps 63 exact, and generated techno (half major by construction)
 /// loses 1-2 tracks in 96.
 /// The prior chooses between near ties but adds no confidence: see [`key_confidence`].
-/// It was 0.05 until the fifths of the treble profiles were raised ([`FIFTH_LIFT`]): that
-/// spreads the correlations less, so the same prior weighs more, and a generated major
-/// track's live key flickered to its parallel minor; at 0.045 it does not (178 of the 204
-/// real pieces exact; 179 at 0.05).
-pub const MINOR_PRIOR: f64 = 0.045;
+pub const MINOR_PRIOR: f64 = 0.05;
 /// Weight of the bass correlation relative to the treble one.
 pub const BASS_WEIGHT: f64 = 0.5;
 
@@ -154,14 +114,13 @@ pub fn key_scores(treble: &[f64; 12], bass: &[f64; 12]) -> [f64; 24] {
 }
 
 /// The treble score of key `i` (index `2 * root + minor`): the mean of the chroma's
-/// Pearson correlations with the EDMA and Temperley profiles of that key (their fifths
-/// raised by [`FIFTH_LIFT`]).
+/// Pearson correlations with the EDMA and Temperley profiles of that key.
 pub fn treble_score(treble: &[f64; 12], i: usize) -> f64 {
     let (root, minor) = (i / 2, i % 2 == 1);
     let (edma, temp) = if minor {
-        (&TREBLE_EDMA_MINOR, &TREBLE_TEMPERLEY_MINOR)
+        (&EDMA_MINOR, &TEMPERLEY_MINOR)
     } else {
-        (&TREBLE_EDMA_MAJOR, &TREBLE_TEMPERLEY_MAJOR)
+        (&EDMA_MAJOR, &TEMPERLEY_MAJOR)
     };
     0.5 * (pearson_rotated(treble, edma, root) + pearson_rotated(treble, temp, root))
 }
@@ -292,7 +251,7 @@ mod tests {
         // The notes of C major with F and F# alike (C major or G major), the treble leaning
         // to C; the bass on the root decides a sure C major, the bass on G alone a G major
         // the harmony does not back.
-        let t = [0.8, 0.0, 0.7, 0.0, 0.8, 0.5, 0.5, 1.0, 0.0, 0.6, 0.0, 0.6];
+        let t = [1.0, 0.0, 0.7, 0.0, 0.8, 0.5, 0.5, 1.0, 0.0, 0.6, 0.0, 0.6];
         let mut b = [0.0; 12];
         b[0] = 1.0;
         b[7] = 0.3;
@@ -310,17 +269,6 @@ mod tests {
             "sure without the check"
         );
         assert_eq!(key_confidence(&s, &t, best), 0.0);
-    }
-
-    #[test]
-    fn a_loud_fifth_does_not_move_the_key_up_a_fifth() {
-        // C major's notes, its fifth (G) and seventh loudest, F natural over a trace of
-        // F#: C major. With the profiles' own fifths it read G major (confidence 0).
-        let t = [1.0, 0.1, 0.4, 0.1, 0.5, 0.4, 0.2, 1.2, 0.1, 0.4, 0.1, 1.1];
-        let s = key_scores(&t, &[0.0; 12]);
-        let (best, _) = best_two(&s);
-        assert_eq!(best, 0, "C major: {s:?}");
-        assert!(key_confidence(&s, &t, best) > 0.2);
     }
 
     #[test]
