@@ -8,7 +8,7 @@
 //! and regular, as DJ software expects) or drifts (then the tracked beats are kept).
 
 use super::signal::{autocorr, mean_std, parabolic};
-use super::tempo::comb_in;
+use super::tempo::{comb_in, level_prior};
 
 /// Penalty weight on log-squared deviations from the period (Ellis' "tightness").
 pub const TIGHTNESS: f64 = 100.0;
@@ -141,6 +141,13 @@ const LOCAL_HYSTERESIS: f64 = 0.05;
 /// above): shorter departures are fills, breaks and syncopated riffs, which the tracker
 /// rides through at the global period.
 const LOCAL_MIN_WINDOWS: usize = 3;
+/// A window's best period gives way to its double or half when that keeps at least this
+/// share of the best's comb and the octave cues of the global tempo (the prior and the
+/// window's onsets per beat, `tempo::level_prior`) prefer it. The comb reaches four
+/// periods, so it is higher at the slower octave of any pulse: by 0.02-0.1 on the
+/// tempo-change pieces (a share of 0.88 or more), where a section at 150 after 120 read at
+/// 75 from halfway through, and one at 120 after 92 at 60.
+const LOCAL_OCTAVE_SHARE: f64 = 0.85;
 
 /// The beat period of every frame of `onset` (a novelty function, `frame_rate` frames a
 /// second) when the piece changes tempo, else `None`: the global `period` holds wherever
@@ -149,7 +156,9 @@ const LOCAL_MIN_WINDOWS: usize = 3;
 /// Each window of [`LOCAL_WINDOW_SECS`] is read on its own: the period within
 /// [`LOCAL_RANGE_OCTAVES`] of the global one with the highest comb (the tempo estimate's
 /// `comb_in`: the mean of its autocorrelation at 1, 2, 3 and 4 periods, which a 2:3 or 3:4
-/// relative of the window's beat halves). A window is at another tempo when that period
+/// relative of the window's beat halves), or its double or half where the global tempo's
+/// octave cues prefer that with the window's onsets (`onsets`: onset frames, ascending;
+/// see [`LOCAL_OCTAVE_SHARE`]). A window is at another tempo when that period
 /// differs from the global one by [`LOCAL_MIN_CHANGE`] or more and its comb there clears
 /// the global period's ([`LOCAL_MIN_COMB`], [`LOCAL_RATIO`], [`LOCAL_MARGIN`]). Only runs
 /// of [`LOCAL_MIN_WINDOWS`] or more such windows, each within
@@ -159,7 +168,12 @@ const LOCAL_MIN_WINDOWS: usize = 3;
 /// The dynamic programme at one period (Ellis 2007) follows drift of a few percent but
 /// not a section at another tempo: a 25 % change costs it more per beat than the onsets
 /// give, so it keeps the old period across the new section.
-pub fn local_periods(onset: &[f32], period: f64, frame_rate: f64) -> Option<Vec<f64>> {
+pub fn local_periods(
+    onset: &[f32],
+    onsets: &[f64],
+    period: f64,
+    frame_rate: f64,
+) -> Option<Vec<f64>> {
     let n = onset.len();
     let win = (LOCAL_WINDOW_SECS * frame_rate).round() as usize;
     let hop = (LOCAL_HOP_SECS * frame_rate).round().max(1.0) as usize;
@@ -167,6 +181,7 @@ pub fn local_periods(onset: &[f32], period: f64, frame_rate: f64) -> Option<Vec<
         return None;
     }
     let steps = (LOCAL_RANGE_OCTAVES / LOCAL_STEP_OCTAVES).round() as i32;
+    let octave = (1.0 / LOCAL_STEP_OCTAVES).round() as usize;
     let candidates: Vec<f64> = (-steps..=steps)
         .map(|k| period * (f64::from(k) * LOCAL_STEP_OCTAVES).exp2())
         .collect();
@@ -196,6 +211,23 @@ pub fn local_periods(onset: &[f32], period: f64, frame_rate: f64) -> Option<Vec<
     let mut prev: Option<usize> = None;
     for w in 0..starts.len() {
         let best = strongest(&combs[w], 0..candidates.len(), global).unwrap_or(global);
+        let (a, b) = (starts[w] as f64, (starts[w] + win) as f64);
+        let heard = onsets.partition_point(|&t| t < b) - onsets.partition_point(|&t| t < a);
+        let rate = heard as f64 / LOCAL_WINDOW_SECS;
+        let cues = |c: usize| level_prior(60.0 * frame_rate / candidates[c], rate);
+        let best = [best.checked_sub(octave), Some(best + octave)]
+            .into_iter()
+            .flatten()
+            .filter(|&o| o < candidates.len())
+            .filter_map(|o| {
+                strongest(
+                    &combs[w],
+                    o.saturating_sub(1)..(o + 2).min(candidates.len()),
+                    o,
+                )
+            })
+            .filter(|&o| combs[w][o] >= LOCAL_OCTAVE_SHARE * combs[w][best])
+            .fold(best, |keep, o| if cues(o) > cues(keep) { o } else { keep });
         let go_on = prev.and_then(|p| {
             strongest(&combs[w], (0..candidates.len()).filter(|&c| near(c, p)), p)
                 .filter(|&c| combs[w][c] >= combs[w][best] - LOCAL_HYSTERESIS && other(w, c))
@@ -728,7 +760,7 @@ mod tests {
         let n = (80.0 * fr) as usize;
         let (x, truth) = two_tempi(n, p120, p150, 40.0 * fr);
         let o = novelty(&x, 20);
-        let periods = local_periods(&o, p120, fr).expect("two sections");
+        let periods = local_periods(&o, &[], p120, fr).expect("two sections");
         assert!((periods[(10.0 * fr) as usize] / p120 - 1.0).abs() < 0.02);
         assert!(
             (periods[(60.0 * fr) as usize] / p150 - 1.0).abs() < 0.02,
@@ -745,13 +777,56 @@ mod tests {
     }
 
     #[test]
+    fn a_section_keeps_the_global_metrical_level() {
+        // 30 s at 120 BPM, 40 s at 150, 30 s at 120: beats with an accent every second
+        // one, and eighths between them. The accent makes the section's comb higher at 75
+        // (its lags reach further); the onsets per beat and the prior keep it at 150.
+        let fr = 22050.0 / 256.0;
+        let (p120, p150) = (60.0 * fr / 120.0, 60.0 * fr / 150.0);
+        let n = (100.0 * fr) as usize;
+        let (a, b) = (30.0 * fr, 70.0 * fr);
+        let mut x = vec![0.0f32; n];
+        let mut onsets = Vec::new();
+        let (mut t, mut k) = (17.0, 0usize);
+        while t < n as f64 - 4.0 {
+            let p = if (a..b).contains(&t) { p150 } else { p120 };
+            for (at, level) in [
+                (t, if k % 2 == 0 { 1.0f32 } else { 0.5 }),
+                (t + p / 2.0, 0.3),
+            ] {
+                let (i, f) = (at.floor() as usize, (at - at.floor()) as f32);
+                if i + 3 < n {
+                    for (j, decay) in [1.0f32, 0.5, 0.25].iter().enumerate() {
+                        x[i + j] += level * decay * (1.0 - f);
+                        x[i + j + 1] += level * decay * f;
+                    }
+                    onsets.push(at);
+                }
+            }
+            t += p;
+            k += 1;
+        }
+        let o = novelty(&x, 20);
+        let periods = local_periods(&o, &onsets, p120, fr).expect("three sections");
+        assert!((periods[(10.0 * fr) as usize] / p120 - 1.0).abs() < 0.02);
+        for secs in [40.0, 50.0, 60.0] {
+            let got = periods[(secs * fr) as usize];
+            assert!(
+                (got / p150 - 1.0).abs() < 0.02,
+                "at {secs} s: {got} frames, not {p150}"
+            );
+        }
+        assert!((periods[(90.0 * fr) as usize] / p120 - 1.0).abs() < 0.02);
+    }
+
+    #[test]
     fn a_steady_piece_has_no_sections() {
         // Steady clicks, and steady clicks with an accent pattern in threes over them.
         let fr = 22050.0 / 256.0;
         let period = 60.0 * fr / 128.0;
         let n = (60.0 * fr) as usize;
         let (x, _) = clicks(n, period, 17.0, 1.0);
-        assert!(local_periods(&novelty(&x, 20), period, fr).is_none());
+        assert!(local_periods(&novelty(&x, 20), &[], period, fr).is_none());
         let (mut y, _) = clicks(n, period / 4.0, 17.0, 0.0);
         for (k, v) in y.iter_mut().enumerate() {
             if *v > 0.0 && ((k as f64 - 17.0) / (period / 4.0)).round() as i64 % 3 == 0 {
@@ -762,7 +837,7 @@ mod tests {
         for (v, b) in y.iter_mut().zip(&beat) {
             *v += 2.0 * b;
         }
-        assert!(local_periods(&novelty(&y, 20), period, fr).is_none());
+        assert!(local_periods(&novelty(&y, 20), &[], period, fr).is_none());
     }
 
     #[test]

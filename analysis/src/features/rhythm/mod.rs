@@ -702,7 +702,7 @@ pub fn analyze_with_harmony(
     let local = beats::local_score(&o, period);
     // A piece whose tempo changes is tracked at each section's own period, and its beats
     // are the tracked path: no one grid fits it.
-    let sections = beats::local_periods(&o, period, fr);
+    let sections = beats::local_periods(&o, &onsets, period, fr);
     let dp = match &sections {
         Some(periods) => {
             let mut path = beats::track_periods(&local, periods, beats::TIGHTNESS);

@@ -87,6 +87,19 @@ const TERNARY_MARGIN: f64 = 0.1;
 const SEARCH_MIN_BPM: f64 = 30.0;
 const SEARCH_MAX_BPM: f64 = 300.0;
 
+/// The octave cues that need no periodicity: the log-normal prior over tempo and the
+/// onsets per beat at `bpm` for `onset_rate` onsets a second (left out at 0), weighted.
+pub(super) fn level_prior(bpm: f64, onset_rate: f64) -> f64 {
+    let z = (bpm / PRIOR_CENTRE_BPM).log2() / PRIOR_OCTAVES;
+    let density = if onset_rate > 0.0 {
+        let d = (onset_rate * 60.0 / bpm / ONSETS_PER_BEAT).log2();
+        -0.5 * d * d
+    } else {
+        0.0
+    };
+    -0.5 * z * z + W_DENSITY * density
+}
+
 /// Periodicity of the autocorrelation `r` near lag `l`: its peak within ±2 % (at least
 /// ±1.5 frames), else the value at `l`; `None` beyond the longest lag `r` holds.
 pub(super) fn near_in(r: &[f64], l: f64) -> Option<f64> {
@@ -264,8 +277,6 @@ impl Periodicity<'_> {
         let snare2 = peak_in(self.snare, 2.0 * lag - 2.0, 2.0 * lag + 2.0).map_or(0.0, |p| p.1);
         let snare1 = peak_in(self.snare, lag - 1.0, lag + 1.0).map_or(0.0, |p| p.1);
         let backbeat = (snare2 - snare1.max(0.0)).max(0.0);
-        let z = (bpm / PRIOR_CENTRE_BPM).log2() / PRIOR_OCTAVES;
-        let prior = -0.5 * z * z;
         let outside = if bpm < FAMILY_MIN_BPM {
             (FAMILY_MIN_BPM / bpm).log2()
         } else if bpm > FAMILY_MAX_BPM {
@@ -274,15 +285,8 @@ impl Periodicity<'_> {
             0.0
         };
         let comb = self.comb(lag);
-        let density = if self.onset_rate > 0.0 {
-            let d = (self.onset_rate * 60.0 / bpm / ONSETS_PER_BEAT).log2();
-            -0.5 * d * d
-        } else {
-            0.0
-        };
         let support = periodicity.max(0.0).min(comb);
-        let octave = prior
-            + W_DENSITY * density
+        let octave = level_prior(bpm, self.onset_rate)
             + W_PULSE * periodicity.max(0.0)
             + support * (W_ALTERNATION * alt + W_BACKBEAT * backbeat);
         Some(Level {
