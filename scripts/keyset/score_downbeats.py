@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Scores the analyser's downbeats on the key set's renders.
 
-    score_downbeats.py OUT_DIR REPORTS_DIR [--quiet]
+    score_downbeats.py OUT_DIR REPORTS_DIR [--quiet] [--truth NAME]
 
-Reads OUT_DIR/tempo_truth.tsv and the bar starts tempo.py wrote (beats/<file>.downbeats:
-trusted rows with one time signature). A downbeat can only be right where the tempo is right
+Reads OUT_DIR/tempo_truth.tsv (or OUT_DIR/NAME: the tracker set's truth.tsv has the same
+columns) and the bar starts tempo.py wrote (beats/<file>.downbeats: trusted rows with one
+time signature; the tracker set's xmpplay.py writes them for modules whose patterns are
+whole bars). A downbeat can only be right where the tempo is right
 (within 4 %) and the beats are (at least 90 % of them within 70 ms of a notated beat), so
 only those files count. For each, the share of the report's downbeats within 70 ms of a bar
 start, and which beat of the notated bar the report calls 1 (its most common one). A file's
@@ -29,13 +31,18 @@ def nearest(xs, t):
 
 
 def main(argv):
+    truth_name = 'tempo_truth.tsv'
+    if '--truth' in argv:
+        i = argv.index('--truth')
+        truth_name = argv[i + 1]
+        argv = argv[:i] + argv[i + 2:]
     args = [a for a in argv if not a.startswith('--')]
     quiet = '--quiet' in argv
     if len(args) != 2:
         sys.exit(__doc__)
     out, reports = args
     counted = right = 0
-    with open(os.path.join(out, 'tempo_truth.tsv'), encoding='utf-8') as f:
+    with open(os.path.join(out, truth_name), encoding='utf-8') as f:
         rows = list(csv.DictReader(f, delimiter='\t'))
     for r in rows:
         stem = os.path.splitext(r['file'])[0]
@@ -66,7 +73,7 @@ def main(argv):
         right += on_bar >= 0.8
         if not quiet:
             beat = which.most_common(1)[0][0] if which else '-'
-            print(f"{r['file'][:40]:40s} {r['time_sig']:5s} on bar starts {on_bar:5.2f}  "
+            print(f"{r['file'][:40]:40s} {r.get('time_sig', ''):5s} on bar starts {on_bar:5.2f}  "
                   f"our 1 = notated beat {beat}  confidence {rh.get('downbeat_confidence') or 0:.2f}")
     print(f'downbeats right on {right} of {counted} files whose tempo and beats are right')
     return 0

@@ -95,7 +95,8 @@ echo "== render $(wc -l < "$SEL") modules"
 cp "$SEL" selection.tsv
 while IFS=$'\t' read -r name _pkg path; do
   $NICE "$PY" "$HERE/xmpplay.py" "$path" --wav "audio/$name.wav" \
-    --beats "beats/$name.beats" --json "meta/$name.json" >/dev/null
+    --beats "beats/$name.beats" --downbeats "beats/$name.downbeats" \
+    --json "meta/$name.json" >/dev/null
 done < selection.tsv
 
 # 5. truth.tsv (checked by the dev set's scorer when it is there)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Analyses the tracker-module set (built by build.sh) with the release aidj and scores the
 # tempo and beats: the dev set's score.py table, A1/A2 on the trusted rows with truth in
-# 60-200 BPM (the analyser's default range), and the tempo-confidence calibration.
+# 60-200 BPM (the analyser's default range), the tempo-confidence calibration and the
+# downbeats (../keyset/score_downbeats.py against the pattern-start bars).
 #   scripts/trackerset/score.sh [OUTDIR]      (default target/trackerset)
 # Environment:
 #   AIDJ_DEVSET_SRC  folder of score.py (default ../shared/devset beside the repo)
@@ -34,6 +35,8 @@ PYTHONPATH=$src python3 "$HERE/tempo_range.py" "$OUT/truth.tsv" "$OUT/reports" 6
 echo "== confidence calibration"
 # calibration.py imports score.py from beside truth.tsv; PYTHONPATH supplies it otherwise.
 PYTHONPATH=$src python3 scripts/calibration.py "$OUT/truth.tsv" "$OUT/reports"
+echo "== downbeats"
+python3 scripts/keyset/score_downbeats.py "$OUT" "$OUT/reports" --truth truth.tsv --quiet
 
 if [ "${ESSENTIA:-0}" = 1 ]; then
   echo "== Essentia RhythmExtractor2013 (multifeature) reference"

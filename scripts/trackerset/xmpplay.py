@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Play a tracker module with libxmp (Debian libxmp4, via ctypes) frame by frame.
 
-    xmpplay.py MODULE [--wav OUT.wav] [--beats OUT.beats] [--json OUT.json] [--cap 480]
+    xmpplay.py MODULE [--wav OUT.wav] [--beats OUT.beats] [--downbeats OUT.downbeats]
+               [--json OUT.json] [--cap 480]
 
 Records per frame: position, pattern, row, frame, speed (ticks/row), bpm (tick
 rate), and the number of output samples.  Playback stops at the first loop
@@ -16,6 +17,12 @@ Prints/writes a JSON summary with the tempo truth:
                   covers pattern delays and alternating-speed grooves
 Both histograms are restricted to the audible part (leading / trailing
 frames quieter than -60 dBFS are left out).
+
+  bars          : rows_per_measure rows (the IT header's byte 0x1F when it is a
+                  multiple of rpb, 2..4 beats; else 4 beats), counted from the
+                  pattern start. Downbeats are written only when every pattern
+                  played is a whole number of bars ("bars_whole"): a pattern of
+                  another length would restart the count mid-bar.
 """
 import ctypes as C
 import json
@@ -139,7 +146,8 @@ def play(path, cap=480.0, wav_out=None):
             for ch in range(min(mod.chn, 64)):
                 if 1 <= fi.channel_info[ch].event.note <= 0x80:
                     notes += 1
-        frames.append((fi.pos, fi.pattern, fi.row, fi.frame, fi.speed, fi.bpm, n, rms_db, notes))
+        frames.append((fi.pos, fi.pattern, fi.row, fi.frame, fi.speed, fi.bpm, n, rms_db, notes,
+                       fi.num_rows))
         if wav_out:
             chunks.append(buf)
         t += n / RATE
@@ -196,6 +204,9 @@ def analyse(path, info, frames):
     # beat segments: boundaries at rows with row % rpb == 0
     bounds = [k for k in range(len(rows) - 1) if rows[k][3] % rpb == 0]
     beats = [rows[k][0] for k in bounds]
+    bar_rows = rpm if rpm and rpm % rpb == 0 and 2 <= rpm // rpb <= 4 else 4 * rpb
+    bars_whole = all(f[9] % bar_rows == 0 for f in frames if f[9] > 0)
+    downbeats = [rows[k][0] for k in range(len(rows) - 1) if rows[k][3] % bar_rows == 0]
     bhist = {}
     for j, k in enumerate(bounds):
         k2 = bounds[j + 1] if j + 1 < len(bounds) else len(rows) - 1
@@ -238,13 +249,15 @@ def analyse(path, info, frames):
         "nominal_hist": sorted(([k, round(v, 2)] for k, v in nom.items()), key=lambda x: -x[1])[:6],
         "beat_hist": sorted(([k, round(v, 2)] for k, v in bhist.items()), key=lambda x: -x[1])[:6],
         "n_beats": len(beats),
+        "bar_rows": bar_rows, "bars_whole": bars_whole,
         "onset_grid": grid,
     })
-    return res, [b for b in beats if a0 - 1e-6 <= b <= a1]
+    audible = lambda ts: [b for b in ts if a0 - 1e-6 <= b <= a1]  # noqa: E731
+    return res, audible(beats), audible(downbeats) if bars_whole else None
 
 
 def main(argv):
-    args = {"--wav": None, "--beats": None, "--json": None, "--cap": "480"}
+    args = {"--wav": None, "--beats": None, "--downbeats": None, "--json": None, "--cap": "480"}
     pos = []
     i = 0
     while i < len(argv):
@@ -256,10 +269,13 @@ def main(argv):
             i += 1
     path = pos[0]
     info, frames = play(path, float(args["--cap"]), args["--wav"])
-    res, beats = analyse(path, info, frames)
+    res, beats, downbeats = analyse(path, info, frames)
     if args["--beats"]:
         with open(args["--beats"], "w") as fh:
             fh.write("".join("%.4f\n" % b for b in beats))
+    if args["--downbeats"] and downbeats is not None:
+        with open(args["--downbeats"], "w") as fh:
+            fh.write("".join("%.4f\n" % b for b in downbeats))
     s = json.dumps(res)
     if args["--json"]:
         with open(args["--json"], "w") as fh:
