@@ -22,7 +22,7 @@ use std::sync::Mutex;
 const MIN_TEMPO_A1: f64 = 0.85;
 const MIN_TEMPO_A2: f64 = 0.93;
 const MIN_KEY_MIREX: f64 = 0.71;
-const MIN_BEAT_F: f64 = 0.85;
+const MIN_BEAT_F: f64 = 0.86;
 /// Share of the renders notated in 3/4 or 4/4 whose bars have that many beats (35 rows:
 /// all were right, one may go).
 const MIN_METRE: f64 = 0.95;

@@ -487,21 +487,22 @@ pub fn mean_score(local: &[f32], beats: &[f64]) -> f64 {
 }
 
 /// The one steady grid that best explains the local score between frames `first` and
-/// `last`: periods within ±0.5 % of `period` and every phase (quarter-frame steps) are
-/// tried, and the grid with the highest mean score at its beats wins. Returns the grid
+/// `last`: periods within ±0.5 % of each of `periods` and every phase (quarter-frame
+/// steps) are tried, and the grid with the highest mean score at its beats wins. Returns the grid
 /// (its `index` numbers `beats` on it) and that mean score.
 ///
 /// A tracker following a steady piece can still slip half a beat for a few bars (a
 /// syncopated riff, a break); such a path is not one line, but this grid is, and when it
 /// holds about as much onset strength as the path, it is the better beat list.
-pub fn steady_grid(local: &[f32], beats: &[f64], period: f64) -> Option<(Grid, f64)> {
+pub fn steady_grid(local: &[f32], beats: &[f64], periods: &[f64]) -> Option<(Grid, f64)> {
     let (&first, &last) = (beats.first()?, beats.last()?);
-    if period.is_nan() || period <= 2.0 || last - first < 4.0 * period {
+    let period = periods.first().copied()?;
+    if periods.iter().any(|p| p.is_nan() || *p <= 2.0) || last - first < 4.0 * period {
         return None;
     }
     let mut best = (f64::NEG_INFINITY, 0.0, period);
-    for step in -8..=8 {
-        let p = period * (1.0 + 0.005 * f64::from(step) / 8.0);
+    for (centre, step) in periods.iter().flat_map(|&c| (-8..=8).map(move |s| (c, s))) {
+        let p = centre * (1.0 + 0.005 * f64::from(step) / 8.0);
         let count = ((last - first) / p).floor() as usize + 1;
         let mut phase = 0.0;
         while phase < p {
@@ -696,7 +697,7 @@ mod tests {
         let local = local_score(&novelty(&x, 20), period);
         let path = slipped(&truth, 40..60, period);
         assert!(!fit_grid(&path, period).expect("grid").constant);
-        let (g, score) = steady_grid(&local, &path, period).expect("steady");
+        let (g, score) = steady_grid(&local, &path, &[period]).expect("steady");
         assert!(score > mean_score(&local, &path), "{score}");
         assert!((g.period / period - 1.0).abs() < 0.001, "{}", g.period);
         for (k, &t) in truth.iter().enumerate() {

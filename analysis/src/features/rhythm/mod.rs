@@ -326,7 +326,9 @@ fn mending_line(
     fitted: f64,
 ) -> Option<(beats::Grid, bool)> {
     let path_score = beats::mean_score(local, path);
-    beats::steady_grid(local, path, fitted)
+    // Around the tempo estimate's period too: a path that wandered has a fitted period a
+    // little off, and no grid near it holds the onsets.
+    beats::steady_grid(local, path, &[period, fitted])
         .filter(|&(_, score)| score >= STEADY_SHARE * path_score)
         .map(|(steady, _)| (steady, true))
         .or_else(|| beats::majority_grid(local, path, &[period, fitted]).map(|l| (l, false)))

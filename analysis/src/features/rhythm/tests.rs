@@ -258,3 +258,27 @@ fn rival_grids_are_unsure() {
         rivals.bpm
     );
 }
+
+#[test]
+fn mending_line_searches_near_the_tempo_estimate_too() {
+    // Clicks at 120 BPM and a path on them whose fitted period came out 1.5 % long (a
+    // wandering path): no steady grid near the fitted period holds the clicks, so only the
+    // search near the tempo estimate's period finds the steady grid (not the majority line).
+    let period = 60.0 * FR / 120.0;
+    let mut x = vec![0.0f32; 6000];
+    let clicks: Vec<f64> = (0..)
+        .map(|k| 17.0 + period * f64::from(k))
+        .take_while(|&t| t < 5990.0)
+        .collect();
+    for &t in &clicks {
+        put(&mut x, t, 1.0);
+    }
+    let local = beats::local_score(&novelty(&x, 20), period);
+    let (grid, steady) = mending_line(&local, &clicks, period, 1.015 * period).expect("a line");
+    assert!(steady, "the steady grid, not the majority line");
+    assert!(
+        (grid.period / period - 1.0).abs() < 0.001,
+        "{}",
+        grid.period
+    );
+}
