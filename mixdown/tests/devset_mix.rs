@@ -76,15 +76,20 @@ fn offsets(dir: &Path, a: &str, b: &str, bars: f32) -> Vec<f64> {
 #[test]
 fn truth_beats_of_two_real_tracks_meet_in_the_transition() {
     let Some(dir) = devset() else { return };
-    // Two MIDI renders (exact truth): every beat within 5 ms. Two band recordings (chart
-    // tempo maps, whose alignment with the audio itself varies by up to 15 ms between
-    // these songs: the dev set's README): the median within 20 ms.
+    // Two MIDI renders (exact truth): every beat within 12 ms. Each track's grid sits a
+    // few ms from its render's notes, by how its attacks rise (the dev set's 38 renders:
+    // medians within 5 ms on 33, spread 3.2 ms), and msx_linns_basket's soft attacks put
+    // its grid 7.5 ms late while msx_modern_motion's is within 1 ms. (Until 2026-11-29 this
+    // asked for 5 ms and passed because modern_motion's grid, its period 0.017 % long,
+    // ended 12.6 ms late too; now measured 10.6 ms.) Two band recordings (chart tempo
+    // maps, whose alignment with the audio itself varies by up to 15 ms between these
+    // songs: the dev set's README): the median within 20 ms.
     for (a, b, worst_within, median_within) in [
         (
             "msx_modern_motion.wav",
             "msx_linns_basket.wav",
-            0.005,
-            0.005,
+            0.012,
+            0.012,
         ),
         ("fof_armygeddon.flac", "fof_chaos_god.flac", 0.1, 0.02),
     ] {
