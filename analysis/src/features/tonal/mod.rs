@@ -70,6 +70,64 @@ pub const MIN_SECS: f64 = 2.0;
 /// confidence.
 pub const FULL_CONFIDENCE_SECS: f64 = 30.0;
 
+/// Seconds of sound at each end of a track (or of the part heard so far) read for its
+/// tonic where the whole gives a near tie (see [`tonic_from_edges`]).
+const EDGE_SECS: f64 = 20.0;
+/// A key confidence below this (before the heard-share scaling) is a near tie between the
+/// key and its runner-up, which the edges may break.
+const EDGE_TIE: f64 = 0.05;
+
+/// The key and runner-up (`best`, `second`: indices into [`keyfind::key_scores`]) after
+/// the opening and the close have had their say. Where the whole track gives a near tie
+/// ([`EDGE_TIE`]) between two keys on different tonics, which is mostly a key and its
+/// dominant or relative, the first and last [`EDGE_SECS`] of sound decide: music tends to
+/// open and close on its tonic. Each end's treble (the harmony; the bass has voted over
+/// the whole) scores both keys, an end votes only when its own best key is one of the two,
+/// and the runner-up wins when the voting ends together prefer it. The confidence stays
+/// that of a near tie. A tie between a key and its parallel mode is left to the mode prior:
+/// an intro or outro without thirds says nothing about the mode (two electronic tracks'
+/// minor keys turned major). Needs three times the span of sound.
+///
+/// Over the six real sets with key truth (204 pieces), exact keys 175 -> 180 (MIREX 0.900
+/// -> 0.915): the key set and the three game sets gained 5, the electronic and dev sets
+/// kept theirs (with ends that read neither key voting too, the electronic set lost one
+/// of 27); generated techno (192 tracks) unchanged; sure keys unchanged (104 of 106 right).
+fn tonic_from_edges(
+    treble: &[[f64; 12]],
+    active: &[bool],
+    frame_rate: f64,
+    tie: bool,
+    (best, second): (usize, usize),
+) -> (usize, usize) {
+    if !tie || best / 2 == second / 2 {
+        return (best, second);
+    }
+    let span = (EDGE_SECS * frame_rate) as usize;
+    let heard: Vec<usize> = (0..active.len()).filter(|&i| active[i]).collect();
+    if span == 0 || heard.len() < 3 * span {
+        return (best, second);
+    }
+    let preference: f64 = [&heard[..span], &heard[heard.len() - span..]]
+        .iter()
+        .map(|part| {
+            let (a, b) = (part[0], part[part.len() - 1] + 1);
+            let scores =
+                keyfind::key_scores(&clarity_weighted(&treble[a..b], &active[a..b]), &[0.0; 12]);
+            let top = keyfind::best_two(&scores).0;
+            // An end that reads neither key (drums, an intro in another key) does not vote.
+            if top != best && top != second {
+                return 0.0;
+            }
+            scores[second] - scores[best]
+        })
+        .sum();
+    if preference > 0.0 {
+        (second, best)
+    } else {
+        (best, second)
+    }
+}
+
 /// [`keyfind::key_confidence`] of key `best`, scaled by how much of
 /// [`FULL_CONFIDENCE_SECS`] the `active` frames (`frame_rate` per second) make up.
 fn heard_confidence(
@@ -233,6 +291,8 @@ pub fn analyze_range(
     let b_mean = clarity_weighted(&bass, &active);
     let scores = keyfind::key_scores(&t_mean, &b_mean);
     let (best, second) = keyfind::best_two(&scores);
+    let tie = keyfind::key_confidence(&scores, &t_mean, best) < EDGE_TIE;
+    let (best, second) = tonic_from_edges(&treble, &active, fr, tie, (best, second));
     let key = Key::from_index(best as u8);
     let runner = Key::from_index(second as u8);
     let conf = heard_confidence(&scores, &t_mean, best, &active, fr);
@@ -316,7 +376,9 @@ pub fn key_of_range(acc: &ChromaAccumulator, frames: Range<usize>) -> Option<(Ke
     }
     let t_mean = clarity_weighted(&treble, &active);
     let scores = keyfind::key_scores(&t_mean, &clarity_weighted(&bass, &active));
-    let (best, _) = keyfind::best_two(&scores);
+    let (best, second) = keyfind::best_two(&scores);
+    let tie = keyfind::key_confidence(&scores, &t_mean, best) < EDGE_TIE;
+    let (best, _) = tonic_from_edges(&treble, &active, fr, tie, (best, second));
     Some((
         Key::from_index(best as u8),
         heard_confidence(&scores, &t_mean, best, &active, fr),
@@ -634,3 +696,49 @@ fn modulation(
 }
 
 mod chords;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame holding the notes of a triad on `root` (major third).
+    fn triad(root: usize) -> [f64; 12] {
+        let mut x = [0.0; 12];
+        for i in [0, 4, 7] {
+            x[(root + i) % 12] = 1.0;
+        }
+        x
+    }
+
+    #[test]
+    fn the_ends_break_a_tie_between_two_tonics() {
+        // 100 s at 10 frames a second: G and D chords in the middle (a tie of C major and
+        // G major called G), C major chords for the first and last 20 s.
+        let fr = 10.0;
+        let (c_major, g_major) = (0, 14);
+        let frames = |ends: usize| -> Vec<[f64; 12]> {
+            (0..1000)
+                .map(|i| match i {
+                    0..200 | 800.. => triad(ends),
+                    _ if i % 20 < 10 => triad(7),
+                    _ => triad(2),
+                })
+                .collect()
+        };
+        let active = vec![true; 1000];
+        let on_c = frames(0);
+        assert_eq!(
+            tonic_from_edges(&on_c, &active, fr, true, (g_major, c_major)),
+            (c_major, g_major)
+        );
+        // No tie, or ends on G, or a parallel tie: left alone.
+        let tied = (g_major, c_major);
+        assert_eq!(tonic_from_edges(&on_c, &active, fr, false, tied), tied);
+        assert_eq!(tonic_from_edges(&frames(7), &active, fr, true, tied), tied);
+        assert_eq!(tonic_from_edges(&on_c, &active, fr, true, (0, 1)), (0, 1));
+        // Ends in another key (on F#) do not vote; nor do 50 s of sound (under three ends).
+        assert_eq!(tonic_from_edges(&frames(6), &active, fr, true, tied), tied);
+        let short = vec![true; 500];
+        assert_eq!(tonic_from_edges(&on_c[..500], &short, fr, true, tied), tied);
+    }
+}
