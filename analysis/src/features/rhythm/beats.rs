@@ -493,9 +493,9 @@ const STEADY_REFIT_BEATS: usize = 8;
 /// period), least squares, when at least `min_beats` do and its period stays within 1 %
 /// of `p`; else the grid as it is. A grid searched in steps (a quarter frame, 1/16 of
 /// 0.5 % of the period) is that far off; the tracked beats sit at their onset peaks to a
-/// fraction of a frame, and a line through a few hundred of them is exact: two renders at
-/// 120 BPM mixed on their grids had their beats 16 ms apart at the transition with the
-/// stepped period (0.01 % off), 0.1 ms with the fitted one.
+/// fraction of a frame, and a line through a few hundred of them is exact: an OpenMSX
+/// render's grid with the stepped period (0.01 % off) ran from 7.4 ms early to 7.3 ms late
+/// over its 5 minutes, with the fitted one within 1 ms of its notes throughout.
 fn refit_on_line(beats: &[f64], origin: f64, p: f64, min_beats: usize) -> (f64, f64) {
     let kept: Vec<(f64, f64)> = beats
         .iter()
