@@ -245,9 +245,14 @@ impl LiveAnalyzer {
 
     /// Starts a new track: every estimate restarts from the next sample.
     pub fn new_track(&mut self) {
+        self.start_track(self.track + 1);
+    }
+
+    /// Fresh state from the next sample on, as track number `track`.
+    fn start_track(&mut self, track: u32) {
         // Same settings, fresh state; the rate was accepted before, so this cannot fail.
         if let Ok(fresh) = LiveAnalyzer::new(self.sample_rate, self.config.clone()) {
-            let (samples_in, track) = (self.samples_in, self.track + 1);
+            let samples_in = self.samples_in;
             *self = fresh;
             self.samples_in = samples_in;
             self.track_start = samples_in;
@@ -269,8 +274,16 @@ impl LiveAnalyzer {
                 return;
             }
         } else {
-            if self.heard && self.is_idle() {
-                self.new_track();
+            if self.is_idle() {
+                // While idle only the clock ran: the frames of the silence are missing, so
+                // the track's clock restarts with the sound, or every beat read from the
+                // frames lands that much early. After sound this is the next track; before
+                // any (a deck silent before play), still the first.
+                self.start_track(if self.heard {
+                    self.track + 1
+                } else {
+                    self.track
+                });
             }
             self.silent_run = 0;
             self.heard = true;

@@ -138,6 +138,30 @@ fn the_beat_phase_matches_the_generated_grid() {
 }
 
 #[test]
+fn a_deck_silent_before_play_keeps_the_beat_phase() {
+    // The same grid after 4.25 s of silence (a deck loaded before the DJ presses play).
+    // After 2 s of silence the analysis idles: only the clock runs and no frames are kept.
+    // Counted from the stream's start, the first track's beats came 2.25 s (4.5 beats)
+    // early: the read-out showed the off-beat. Its clock starts with the sound.
+    let spec = TrackSpec::new("Live Grid", 120.0, 0, false, Groove::FourOnTheFloor);
+    let (rate, music) = mono(&spec);
+    let lead = (4.25 * rate as f64) as usize;
+    let mut x = vec![0.0f32; lead];
+    x.extend_from_slice(&music[..(20.25 * rate as f64) as usize]);
+    let mut live = LiveAnalyzer::new(rate, LiveConfig::default()).expect("live");
+    let snaps = play(&mut live, &x, 5);
+    assert!(
+        snaps[..4].iter().all(|s| s.silent),
+        "the lead-in reads silent"
+    );
+    let s = live.snapshot();
+    let phase = s.beat_phase.expect("phase");
+    assert!((phase - 0.5).abs() < 0.05, "phase {phase}");
+    assert_eq!(s.beat_in_bar, Some(0), "{s:?}");
+    assert_eq!(s.track, 1, "the first sound is the first track: {s:?}");
+    assert!((s.track_secs - 20.25).abs() < 0.05, "{s:?}");
+}
+#[test]
 fn a_new_track_after_silence_restarts_and_relocks() {
     let a = TrackSpec::new("Deck One", 128.0, 9, true, Groove::FourOnTheFloor);
     let mut b = TrackSpec::new("Deck Two", 96.0, 4, false, Groove::Breakbeat);
