@@ -36,7 +36,8 @@ def one(aidj, report, audio, every, start):
     agree = in_bar = counted = total = 0
     for line in out.splitlines():
         s = json.loads(line)
-        if s["t"] < start or s.get("beat_phase") is None or not s.get("bpm"):
+        if (s["t"] < start or s.get("silent") or s.get("beat_phase") is None
+                or not s.get("bpm")):
             continue
         total += 1
         if abs(s["bpm"] / bpm - 1) > 0.04:
