@@ -35,6 +35,11 @@ const SILENCE_PEAK: f32 = 1e-3;
 /// Tempo confidence from which an estimate counts as sure (calibrated on the dev set:
 /// `scripts/calibration.py`).
 const SURE: f64 = 0.5;
+/// The longer span's bars count where its beat period is within this ratio of the
+/// rhythm window's ...
+const ANCHOR_TEMPO: f64 = 0.01;
+/// ... and its grid, carried on, meets the window's last beat within this share of a beat.
+const ANCHOR_BEAT: f64 = 0.15;
 /// Tempi within this ratio of each other (after the metrical relations of
 /// [`METRICAL_RATIOS`]) are one track's tempo read two ways.
 const SAME_TEMPO_TOLERANCE: f64 = 0.025;
@@ -75,6 +80,12 @@ pub struct LiveConfig {
     pub change_recent_secs: f64,
     pub change_check_secs: f64,
     pub change_votes: u32,
+    /// Seconds of the current track the bars (which beat is the one) are read from, every
+    /// `bar_check_secs`: long, as the key's window, so that the count in the bar ends as
+    /// `aidj analyze` reads it. The rhythm window's own downbeats count until the track is
+    /// longer than that window, and wherever the longer span's beats are not this window's.
+    pub bar_window_secs: f64,
+    pub bar_check_secs: f64,
     pub rhythm: RhythmConfig,
 }
 
@@ -89,6 +100,8 @@ impl Default for LiveConfig {
             change_recent_secs: 10.0,
             change_check_secs: 2.0,
             change_votes: 3,
+            bar_window_secs: 600.0,
+            bar_check_secs: 16.0,
             rhythm: RhythmConfig {
                 max_curve_points: 16,
                 ..RhythmConfig::default()
@@ -174,6 +187,21 @@ pub struct LiveAnalyzer {
     change_votes: u32,
     /// The recent tempo the votes so far found.
     pending_tempo: Option<f64>,
+    /// `samples_in` at which the bars are next read over the longer span, and what that
+    /// found.
+    next_bar_check: u64,
+    bar_anchor: Option<BarAnchor>,
+}
+
+/// The bars of the current track as the longer span reads them (see
+/// [`LiveConfig::bar_window_secs`]).
+#[derive(Clone, Copy, Debug)]
+struct BarAnchor {
+    /// The span's last downbeat, seconds after the track's start.
+    downbeat: f64,
+    /// Its beat period there, seconds.
+    period: f64,
+    beats_per_bar: u8,
 }
 
 impl LiveAnalyzer {
@@ -216,6 +244,8 @@ impl LiveAnalyzer {
             next_change_check: 0,
             change_votes: 0,
             pending_tempo: None,
+            next_bar_check: 0,
+            bar_anchor: None,
         })
     }
 
@@ -317,6 +347,65 @@ impl LiveAnalyzer {
             self.next_change_check = self.samples_in + step.max(1.0) as u64;
             self.check_track_change();
         }
+        if self.samples_in >= self.next_bar_check {
+            let step = self.config.bar_check_secs * f64::from(self.sample_rate);
+            self.next_bar_check = self.samples_in + step.max(1.0) as u64;
+            self.read_bars();
+        }
+    }
+
+    /// Reads the bars over [`LiveConfig::bar_window_secs`] (a rhythm analysis of up to ten
+    /// minutes of frames: about 0.1 s every [`LiveConfig::bar_check_secs`], 16 s). Until the
+    /// track outgrows the rhythm window, that window holds the same music.
+    fn read_bars(&mut self) {
+        self.bar_anchor = None;
+        if self.track_secs() <= self.config.rhythm_window_secs {
+            return;
+        }
+        let (rh, offset) = self.rhythm_over(self.config.bar_window_secs);
+        let b = &rh.beat_times;
+        if let (Some(&db), Some(bar), true) =
+            (rh.downbeat_times.last(), rh.beats_per_bar(), b.len() >= 5)
+        {
+            // The period where the span ends (a piece may change tempo).
+            let period = (b[b.len() - 1] - b[b.len() - 5]) / 4.0;
+            self.bar_anchor = (period > 0.0).then_some(BarAnchor {
+                downbeat: db + offset,
+                period,
+                beats_per_bar: bar,
+            });
+        }
+    }
+
+    /// The rhythm of the last `secs` seconds of the current track, with the chords over
+    /// the same seconds, and how many seconds after the track's start its frame 0 is.
+    fn rhythm_over(&self, secs: f64) -> (rhythm::Rhythm, f64) {
+        let fr = self.onsets.frame_rate();
+        let n = self.onsets.len();
+        let w = ((secs * fr) as usize).min(n);
+        let first = n - w;
+        let window = self.onsets.window(first..n);
+        let offset = (self.onsets_dropped + first) as f64 / fr;
+        // The chords over the same seconds, as `aidj analyze` reads them for the beat phase
+        // and the downbeats, from the chroma frame nearest the window's start. The chroma's
+        // frames are longer and its last one ends earlier (about 0.16 s): counted back
+        // from its end, the chords sat that far off the onsets, and a window's beat phase
+        // flipped half a beat where the whole track's did not.
+        let cfr = self.chroma.frame_rate();
+        let cn = self.chroma.frames();
+        let c0 = ((offset * cfr).round() as usize)
+            .saturating_sub(self.chroma_dropped)
+            .min(cn);
+        let chroma = (cn > c0).then(|| self.chroma.pitch_classes_of(c0..cn));
+        let harmony = chroma.as_deref().map(|c| rhythm::Harmony {
+            chroma: c,
+            frame_rate: cfr,
+            start_secs: (self.chroma_dropped + c0) as f64 / cfr - offset,
+        });
+        (
+            rhythm::analyze_with_harmony(&window, &self.config.rhythm, harmony),
+            offset,
+        )
     }
 
     /// Seconds of the current track.
@@ -393,6 +482,7 @@ impl LiveAnalyzer {
         self.track += 1;
         self.change_votes = 0;
         self.pending_tempo = None;
+        self.bar_anchor = None;
     }
 
     /// The report's analysis of the last [`LiveConfig::features_window_secs`] of the
@@ -474,37 +564,14 @@ impl LiveAnalyzer {
             ..LiveSnapshot::default()
         };
         // Tempo and beats over the rhythm window.
-        let fr = self.onsets.frame_rate();
-        let n = self.onsets.len();
-        let w = ((self.config.rhythm_window_secs * fr) as usize).min(n);
-        let first = n - w;
-        let window = self.onsets.window(first..n);
-        // Frame 0 of the window is this many seconds after the track start.
-        let offset = (self.onsets_dropped + first) as f64 / fr;
-        // The chords over the same seconds, as `aidj analyze` reads them for the beat phase
-        // and the downbeats, from the chroma frame nearest the window's start. The chroma's
-        // frames are longer and its last one ends earlier (about 0.16 s): counted back
-        // from its end, the chords sat that far off the onsets, and a window's beat phase
-        // flipped half a beat where the whole track's did not.
-        let cfr = self.chroma.frame_rate();
-        let cn = self.chroma.frames();
-        let c0 = ((offset * cfr).round() as usize)
-            .saturating_sub(self.chroma_dropped)
-            .min(cn);
-        let chroma = (cn > c0).then(|| self.chroma.pitch_classes_of(c0..cn));
-        let harmony = chroma.as_deref().map(|c| rhythm::Harmony {
-            chroma: c,
-            frame_rate: cfr,
-            start_secs: (self.chroma_dropped + c0) as f64 / cfr - offset,
-        });
-        let rh = rhythm::analyze_with_harmony(&window, &self.config.rhythm, harmony);
+        let (rh, offset) = self.rhythm_over(self.config.rhythm_window_secs);
         let now = track_secs;
         snap.bpm = rh.tempo_bpm_global;
         snap.bpm_confidence = rh.tempo_confidence;
         if let (Some(bpm), Some(&last)) = (rh.tempo_bpm_global, rh.beat_times.last()) {
             let period = 60.0 / bpm;
-            let since = now - (last + offset);
-            let phase = (since / period).rem_euclid(1.0);
+            let last = last + offset;
+            let phase = ((now - last) / period).rem_euclid(1.0);
             snap.beat_phase = Some(phase);
             snap.next_beat_secs = Some((1.0 - phase) * period);
             if let (Some(&db), Some(bar)) = (rh.downbeat_times.last(), rh.beats_per_bar()) {
@@ -512,7 +579,21 @@ impl LiveAnalyzer {
                 snap.beat_in_bar = Some(beats.rem_euclid(i64::from(bar)) as u8);
                 snap.beats_per_bar = Some(bar);
             }
+            // The longer span's bars, where its beats run through this window's last one
+            // at this tempo: a minute of music often leaves beat 1 open (a kick on every
+            // beat, no chord change), which the whole track settles.
+            if let Some(a) = self.bar_anchor {
+                let k = (last - a.downbeat) / a.period;
+                if (a.period / period - 1.0).abs() < ANCHOR_TEMPO
+                    && (k - k.round()).abs() < ANCHOR_BEAT
+                {
+                    let beats = k.round() as i64 + ((now - last) / period).floor() as i64;
+                    snap.beat_in_bar = Some(beats.rem_euclid(i64::from(a.beats_per_bar)) as u8);
+                    snap.beats_per_bar = Some(a.beats_per_bar);
+                }
+            }
         }
+        let cfr = self.chroma.frame_rate();
         // Key over the key window.
         let cn = self.chroma.frames();
         let cw = ((self.config.key_window_secs * cfr) as usize).min(cn);

@@ -1121,3 +1121,60 @@ fn a_drummer_who_drifts_is_followed() {
         "{lo:?} {hi:?}"
     );
 }
+
+#[test]
+fn the_live_count_in_the_bar_keeps_what_the_track_so_far_says() {
+    // 36 bars of chords changing on beat 1 over a bass note there and a kick on every
+    // beat (a clear bar), then 50 bars of the kick and off-beat hats alone: nothing in
+    // them says which beat is the one. From 135 s the rhythm window (the last minute)
+    // holds only the bare loop, which it reads in threes; the track so far still counts
+    // its bars from the chords.
+    let (bpm, offset) = (124.0, 0.3);
+    let beat = 60.0 / bpm;
+    let cued_bars = 36;
+    let mut x = bass_and_chords(bpm, 4, cued_bars, offset, true);
+    let loop_start = offset + (cued_bars * 4) as f64 * beat;
+    x.resize(
+        ((loop_start + 200.0 * beat + 1.0) * f64::from(SR)) as usize,
+        0.0,
+    );
+    let mut noise = Noise(0x1234_5678_9ABC_DEF1);
+    for k in 0..200 {
+        let t = loop_start + k as f64 * beat;
+        hit(&mut x, t, 0, 0.8, &mut noise);
+        hit(&mut x, t + 0.5 * beat, 2, 0.5, &mut noise);
+    }
+    let mut live = LiveAnalyzer::new(SR, LiveConfig::default()).expect("live");
+    let mut checked = 0;
+    for (i, block) in x.chunks(512).enumerate() {
+        live.push(block);
+        // Every 5 s from 135 to 160 s, when the last minute holds the loop alone.
+        if i % 431 != 0 || live.secs() < 135.0 || live.secs() > 160.0 {
+            continue;
+        }
+        let s = live.snapshot();
+        let (bpm_now, phase) = (s.bpm.expect("bpm"), s.beat_phase.expect("phase"));
+        assert!(
+            (bpm_now / bpm - 1.0).abs() < 0.01,
+            "{bpm_now} at {:.1} s",
+            s.t
+        );
+        // The beat the read-out says was last, and its place in the true bar.
+        let last = s.t - phase * 60.0 / bpm_now;
+        let k = ((last - offset) / beat).round() as i64;
+        assert!(
+            (last - offset - k as f64 * beat).abs() < 0.05,
+            "off the beat at {:.1} s",
+            s.t
+        );
+        assert_eq!(s.beats_per_bar, Some(4), "{s:?}");
+        assert_eq!(
+            s.beat_in_bar,
+            Some(k.rem_euclid(4) as u8),
+            "the count in the bar at {:.1} s",
+            s.t
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} snapshots");
+}
