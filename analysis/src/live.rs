@@ -32,6 +32,10 @@ use std::collections::VecDeque;
 
 /// A block whose peak is below this is silent (-60 dBFS).
 const SILENCE_PEAK: f32 = 1e-3;
+/// Silent blocks for this long make the deck read silent: a single quiet block (between
+/// staccato notes, a short gap) made the read-out flicker "silent" on 2-5 % of the
+/// seconds of music (a piano hymn, a Doom track, a techno track).
+const SILENT_SECS: f64 = 0.5;
 /// Tempo confidence from which an estimate counts as sure (calibrated on the dev set:
 /// `scripts/calibration.py`).
 const SURE: f64 = 0.5;
@@ -119,7 +123,7 @@ pub struct LiveSnapshot {
     pub track_secs: f64,
     /// Tracks started so far (1 for the first).
     pub track: u32,
-    /// The deck is silent now.
+    /// The deck is silent now (for at least half a second).
     pub silent: bool,
     pub bpm: Option<f64>,
     pub bpm_confidence: Option<f64>,
@@ -560,7 +564,7 @@ impl LiveAnalyzer {
             t,
             track_secs,
             track: self.track,
-            silent: self.silent_run > 0,
+            silent: self.silent_run as f64 >= SILENT_SECS * f64::from(self.sample_rate),
             ..LiveSnapshot::default()
         };
         // Tempo and beats over the rhythm window.

@@ -307,3 +307,32 @@ fn a_new_track_without_silence_is_found_by_its_tempo_and_the_window_features_fol
     fresh.push(&xb[..4 * rate as usize]);
     assert!(fresh.window_analysis(&fresh.snapshot()).is_none());
 }
+
+#[test]
+fn short_gaps_between_notes_do_not_read_as_silence() {
+    // 40 ms notes every half second (staccato): most 512-frame blocks between them are
+    // below -60 dBFS. The read-out says "silent" only after half a second of silence.
+    let rate = 44_100u32;
+    let mut x = vec![0.0f32; rate as usize * 10];
+    for k in 0..20 {
+        let start = k * rate as usize / 2;
+        for i in 0..(0.04 * f64::from(rate)) as usize {
+            let t = i as f64 / f64::from(rate);
+            x[start + i] = (0.5 * (2.0 * std::f64::consts::PI * 440.0 * t).sin()) as f32;
+        }
+    }
+    let mut live = LiveAnalyzer::new(rate, LiveConfig::default()).expect("live");
+    let mut silent_while_playing = 0;
+    for block in x.chunks(512) {
+        live.push(block);
+        let s = live.snapshot();
+        if s.t < 9.5 && s.silent {
+            silent_while_playing += 1;
+        }
+    }
+    assert_eq!(silent_while_playing, 0, "read silent between notes");
+    // The last note ends at 9.54 s: 0.46 s later the deck is not silent yet, 0.56 s later it is.
+    assert!(!live.snapshot().silent);
+    live.push(&vec![0.0f32; rate as usize / 10]);
+    assert!(live.snapshot().silent);
+}
