@@ -4,7 +4,7 @@
 //! `cargo test -p aidj-analysis --test rhythm_generated -- --nocapture` prints timings.
 
 use aidj_analysis::features::rhythm::{self, OnsetAccumulator, Rhythm, RhythmConfig};
-use aidj_analysis::live::{LiveAnalyzer, LiveConfig};
+use aidj_analysis::live::{LiveAnalyzer, LiveConfig, LiveSnapshot};
 use aidj_analysis::stft::Stft;
 use aidj_analysis::{AnalysisConfig, Analyzer};
 use aidj_synth::{render, Groove, TrackSpec};
@@ -650,22 +650,9 @@ fn the_live_window_reads_the_chords_where_its_onsets_are() {
     let (bpm, offset) = (120.0, 0.37);
     let beat = 60.0 / bpm;
     let x = off_beat_chick(bpm, 50, offset);
-    let mut live = LiveAnalyzer::new(SR, LiveConfig::default()).expect("live");
-    let mut checked = 0;
-    for (i, block) in x.chunks(512).enumerate() {
-        live.push(block);
-        // Every 5 s from 70 s on.
-        if i % 431 != 0 || live.secs() < 70.0 {
-            continue;
-        }
-        let s = live.snapshot();
-        let (bpm_now, phase) = (s.bpm.expect("bpm"), s.beat_phase.expect("phase"));
-        assert!(
-            (bpm_now / bpm - 1.0).abs() < 0.01,
-            "{bpm_now} at {:.1} s",
-            s.t
-        );
-        let last = s.t - phase * 60.0 / bpm_now;
+    let snaps = live_every_5_s(&x, 70.0, f64::INFINITY);
+    for s in &snaps {
+        let last = last_live_beat(s, bpm);
         let off = ((last - offset) / beat).rem_euclid(1.0);
         let off = off.min(1.0 - off);
         assert!(
@@ -673,9 +660,8 @@ fn the_live_window_reads_the_chords_where_its_onsets_are() {
             "the live beat is {off:.2} of a beat off at {:.1} s",
             s.t
         );
-        checked += 1;
     }
-    assert!(checked >= 5, "{checked} snapshots");
+    assert!(snaps.len() >= 5, "{} snapshots", snaps.len());
 }
 
 /// Adds a rumble (low-passed noise, as the reverb tail of an industrial kick) of `len`
@@ -1144,23 +1130,11 @@ fn the_live_count_in_the_bar_keeps_what_the_track_so_far_says() {
         hit(&mut x, t, 0, 0.8, &mut noise);
         hit(&mut x, t + 0.5 * beat, 2, 0.5, &mut noise);
     }
-    let mut live = LiveAnalyzer::new(SR, LiveConfig::default()).expect("live");
-    let mut checked = 0;
-    for (i, block) in x.chunks(512).enumerate() {
-        live.push(block);
-        // Every 5 s from 135 to 160 s, when the last minute holds the loop alone.
-        if i % 431 != 0 || live.secs() < 135.0 || live.secs() > 160.0 {
-            continue;
-        }
-        let s = live.snapshot();
-        let (bpm_now, phase) = (s.bpm.expect("bpm"), s.beat_phase.expect("phase"));
-        assert!(
-            (bpm_now / bpm - 1.0).abs() < 0.01,
-            "{bpm_now} at {:.1} s",
-            s.t
-        );
+    // From 135 to 160 s the last minute holds the loop alone.
+    let snaps = live_every_5_s(&x, 135.0, 160.0);
+    for s in &snaps {
         // The beat the read-out says was last, and its place in the true bar.
-        let last = s.t - phase * 60.0 / bpm_now;
+        let last = last_live_beat(s, bpm);
         let k = ((last - offset) / beat).round() as i64;
         assert!(
             (last - offset - k as f64 * beat).abs() < 0.05,
@@ -1174,7 +1148,31 @@ fn the_live_count_in_the_bar_keeps_what_the_track_so_far_says() {
             "the count in the bar at {:.1} s",
             s.t
         );
-        checked += 1;
     }
-    assert!(checked >= 5, "{checked} snapshots");
+    assert!(snaps.len() >= 5, "{} snapshots", snaps.len());
+}
+
+/// Plays `x` through the live analysis in 512-frame blocks: a snapshot about every 5 s
+/// from `from` to `until` seconds.
+fn live_every_5_s(x: &[f32], from: f64, until: f64) -> Vec<LiveSnapshot> {
+    let mut live = LiveAnalyzer::new(SR, LiveConfig::default()).expect("live");
+    let mut out = Vec::new();
+    for (i, block) in x.chunks(512).enumerate() {
+        live.push(block);
+        if i % 431 == 0 && (from..=until).contains(&live.secs()) {
+            out.push(live.snapshot());
+        }
+    }
+    out
+}
+
+/// The beat a snapshot says was last (seconds), after checking its tempo is `bpm`.
+fn last_live_beat(s: &LiveSnapshot, bpm: f64) -> f64 {
+    let (bpm_now, phase) = (s.bpm.expect("bpm"), s.beat_phase.expect("phase"));
+    assert!(
+        (bpm_now / bpm - 1.0).abs() < 0.01,
+        "{bpm_now} at {:.1} s",
+        s.t
+    );
+    s.t - phase * 60.0 / bpm_now
 }
