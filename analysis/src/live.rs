@@ -86,8 +86,9 @@ pub struct LiveConfig {
     pub change_votes: u32,
     /// Seconds of the current track the bars (which beat is the one) are read from, every
     /// `bar_check_secs`: long, as the key's window, so that the count in the bar ends as
-    /// `aidj analyze` reads it. The rhythm window's own downbeats count until the track is
-    /// longer than that window, and wherever the longer span's beats are not this window's.
+    /// `aidj analyze` reads it (at most the frames held: the longer of the rhythm and key
+    /// windows). The rhythm window's own downbeats count until the track is longer than
+    /// that window, and wherever the longer span's beats are not this window's.
     pub bar_window_secs: f64,
     pub bar_check_secs: f64,
     pub rhythm: RhythmConfig,
