@@ -1176,3 +1176,34 @@ fn last_live_beat(s: &LiveSnapshot, bpm: f64) -> f64 {
     );
     s.t - phase * 60.0 / bpm_now
 }
+
+/// Half-time: a kick on 1, a snare on 3 (once a bar), 16th hats.
+const HALF_TIME: [u8; 16] = [K | H, H, H, H, H, H, H, H, S | H, H, H, H, H, H, H, H];
+/// The same with a second kick on the "and" of 3, as dubstep often has.
+const HALF_TIME_TWO_KICKS: [u8; 16] = [K | H, H, H, H, H, H, H, H, S | H, H, K | H, H, H, H, H, H];
+
+#[test]
+fn half_time_grooves_are_read_at_their_hats_not_at_the_snare_a_bar() {
+    // Half-time techno, dubstep and trap: a snare once a bar reads as a backbeat at half
+    // the tempo (65 for 130). DJs count these at the hats' tempo, and a backbeat below
+    // 80 BPM counts less for it (none at 60). A bare loop like this one at 134-150 still
+    // reads at half: its kick and snare make the slow level far more periodic.
+    for pat in [&HALF_TIME, &HALF_TIME_TWO_KICKS] {
+        for bpm in [126.0, 130.0] {
+            let x = pattern(bpm, 24, 0.4, pat, 1.0);
+            let t = analyse_mono(&x, AnalysisConfig::default())
+                .tempo_bpm_global
+                .expect("tempo");
+            println!("half time {bpm}: {t:.2} BPM");
+            assert!((t / bpm - 1.0).abs() < 0.01, "{bpm}: got {t}");
+        }
+    }
+    // Boom-bap at 76 keeps its slow backbeat (at 66-72 this bare loop now reads at
+    // double, as trap at 132-144 would be counted).
+    let x = pattern(76.0, 12, 0.4, &BOOM_BAP, 1.0);
+    let t = analyse_mono(&x, AnalysisConfig::default())
+        .tempo_bpm_global
+        .expect("tempo");
+    println!("boom bap 76: {t:.2} BPM");
+    assert!((t / 76.0 - 1.0).abs() < 0.01, "boom bap 76: got {t}");
+}
