@@ -53,6 +53,28 @@ if [ -f ../shared/devset/make_devset.sh ]; then
     echo "warning: the development set could not be built; its accuracy test is skipped"
   fi
 fi
+# Produced electronic music with exact truth (scripts/lmmsset): LMMS and Hydrogen render
+# their own demo projects into target/lmmsset, and an accuracy test scores the engine on
+# them. The programs come from apt; where they cannot be installed the test is skipped.
+lmms_tools() { command -v lmms && command -v h2cli && /usr/bin/python3 -c "import mido"; } >/dev/null 2>&1
+if ! lmms_tools && command -v apt-get >/dev/null 2>&1; then
+  echo "installing: lmms hydrogen python3-mido (the LMMS set)"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  { $SUDO apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      lmms hydrogen python3-mido; } >/dev/null || true
+fi
+if lmms_tools; then
+  echo "== LMMS / Hydrogen set (scripts/lmmsset/build.sh)"
+  if ./scripts/lmmsset/build.sh target/lmmsset; then
+    export AIDJ_LMMSSET="$PWD/target/lmmsset" AIDJ_REQUIRE_LMMSSET=1
+  else
+    echo "warning: the LMMS set could not be built; its accuracy test is skipped"
+  fi
+else
+  echo "warning: no lmms / hydrogen / python3-mido; the LMMS set's accuracy test is skipped"
+fi
 echo "== cargo test"
 cargo test --workspace --quiet 2>&1 | tee target/test-output.txt
 echo "== plugin without the editor (headless build)"

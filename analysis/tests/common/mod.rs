@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod scoring;
+
 use aidj_analysis::report::Analysis;
 use aidj_analysis::{AnalysisConfig, Analyzer};
 use aidj_synth::Audio;

@@ -1,0 +1,182 @@
+//! Accuracy on produced electronic music with exact truth: the LMMS / Hydrogen set of
+//! `scripts/lmmsset/build.sh` (the 26 demo projects of LMMS and the 7 demo songs of
+//! Hydrogen, rendered by the programs themselves: house, trance, dubstep, drum and bass,
+//! reggaeton, chiptune, drum machines). A project plays at one tempo from its first tick,
+//! so its BPM is the truth and its beats fall on its grid; the keys trusted are those its
+//! synthesisers' notes give (`scripts/lmmsset/truth.py`). Scored as the dev set's
+//! `score.py` scores (tempo Accuracy1/2 at 4 %, MIREX-weighted key, beat F-measure at
+//! ±70 ms after 5 s).
+//!
+//! Runs when `AIDJ_LMMSSET` names the built set (`scripts/test.sh` builds it where lmms
+//! and hydrogen install). Without it the test says so and passes, unless
+//! `AIDJ_REQUIRE_LMMSSET=1`. The floors are what the engine reached (2026-11-29), less
+//! about one file's worth: the dev set has no electronic music, and this set is the
+//! suite's only check of it against exact truth.
+
+use aidj_analysis::decode::AudioFile;
+use aidj_analysis::key::Key;
+use aidj_analysis::report::Analysis;
+use aidj_analysis::{AnalysisConfig, Analyzer};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+mod common;
+use common::scoring::{beat_f, mean, mirex, read_times};
+
+/// Floors on the whole set: 28 of 33 tempi right (0.848; the five misses are octave
+/// choices: projects notated at 170-200 read at half and a dubstep at 140 at 70), all 33
+/// at an octave, beat F 0.758-0.786 over three builds (the renders differ a little:
+/// synthesisers' random phases, Hydrogen's humanising), keys 4 of 5 exact (MIREX 0.86).
+const MIN_TEMPO_A1: f64 = 0.81;
+const MIN_TEMPO_A2: f64 = 0.96;
+const MIN_BEAT_F: f64 = 0.72;
+const MIN_KEY_MIREX: f64 = 0.66;
+/// Tempo estimates with confidence >= 0.5 right at least this often (20 or 21, all right) ...
+const MIN_SURE_TEMPO_RIGHT: f64 = 0.95;
+/// ... and at least this many of them.
+const MIN_SURE_TEMPI: usize = 18;
+
+struct Row {
+    file: String,
+    bpm: f64,
+    beats: PathBuf,
+    key: Option<Key>,
+}
+
+fn read_truth(dir: &Path) -> Vec<Row> {
+    let path = dir.join("truth.tsv");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (is the LMMS set built?)", path.display()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (file, bpm, bpm_ok, beats, key, key_ok) = (
+        col("file"),
+        col("bpm"),
+        col("bpm_trusted"),
+        col("beats_file"),
+        col("key"),
+        col("key_trusted"),
+    );
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let get = |i: usize| f.get(i).copied().unwrap_or("");
+            (get(bpm_ok) == "1").then(|| Row {
+                file: get(file).to_string(),
+                bpm: get(bpm).parse().expect("bpm"),
+                beats: dir.join(get(beats)),
+                key: (get(key_ok) == "1").then(|| Key::parse(get(key))).flatten(),
+            })
+        })
+        .collect()
+}
+
+fn analyse(path: &Path) -> Analysis {
+    let mut file = AudioFile::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut analyzer: Option<Analyzer> = None;
+    while file
+        .next_block()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    {
+        let planes = file.block();
+        let rate = file.info().sample_rate;
+        let a = analyzer.get_or_insert_with(|| {
+            Analyzer::new(rate, planes.len(), AnalysisConfig::default()).expect("analyser")
+        });
+        let views: Vec<&[f32]> = planes.iter().map(|p| &p[..]).collect();
+        a.push(&views);
+    }
+    analyzer.expect("audio").finish().0
+}
+
+#[derive(Default)]
+struct Scores {
+    a1: Vec<f64>,
+    a2: Vec<f64>,
+    sure_tempo: Vec<f64>,
+    key: Vec<f64>,
+    beat_f: Vec<f64>,
+    lines: Vec<String>,
+}
+
+#[test]
+fn lmmsset_scores_stay_above_their_floors() {
+    let Some(dir) = std::env::var_os("AIDJ_LMMSSET").map(PathBuf::from) else {
+        assert!(
+            std::env::var("AIDJ_REQUIRE_LMMSSET").as_deref() != Ok("1"),
+            "AIDJ_REQUIRE_LMMSSET=1 but AIDJ_LMMSSET is not set"
+        );
+        println!("AIDJ_LMMSSET not set: accuracy on the LMMS set not measured");
+        return;
+    };
+    let rows = read_truth(&dir);
+    assert!(rows.len() >= 30, "{} truth rows", rows.len());
+    let scores = Mutex::new(Scores::default());
+    let next = Mutex::new(0usize);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = {
+                    let mut n = next.lock().expect("lock");
+                    *n += 1;
+                    *n - 1
+                };
+                let Some(row) = rows.get(i) else { break };
+                let an = analyse(&dir.join("audio").join(&row.file));
+                let (rh, tonal) = (&an.rhythm, &an.tonal.harmony);
+                let est = rh.tempo_bpm_global.unwrap_or(f64::NAN);
+                let within = |f: f64| (est - row.bpm * f).abs() <= 0.04 * row.bpm * f;
+                let f = beat_f(&read_times(&row.beats), &rh.beat_times);
+                let mut sc = scores.lock().expect("lock");
+                sc.a1.push(f64::from(u8::from(within(1.0))));
+                let a2 = [1.0, 2.0, 3.0, 0.5, 1.0 / 3.0].into_iter().any(within);
+                sc.a2.push(f64::from(u8::from(a2)));
+                if rh.tempo_confidence.is_some_and(|c| c >= 0.5) {
+                    sc.sure_tempo.push(f64::from(u8::from(within(1.0))));
+                }
+                sc.beat_f.push(f);
+                let mut line = format!(
+                    "{:<44} bpm {est:7.2} (truth {:6.2}) beatF {f:.3}",
+                    row.file, row.bpm
+                );
+                if let Some(k) = row.key {
+                    let m = mirex(k, tonal.key.as_deref().and_then(Key::parse));
+                    sc.key.push(m);
+                    line += &format!(" key {:?} (truth {}) {m}", tonal.key, k.name());
+                }
+                sc.lines.push(line);
+            });
+        }
+    });
+    let mut sc = scores.into_inner().expect("lock");
+    sc.lines.sort();
+    for l in &sc.lines {
+        println!("{l}");
+    }
+    let (a1, a2, bf, key) = (mean(&sc.a1), mean(&sc.a2), mean(&sc.beat_f), mean(&sc.key));
+    let sure = mean(&sc.sure_tempo);
+    println!(
+        "tempo A1 {a1:.3} A2 {a2:.3} (n {}), beat F {bf:.3}, key MIREX {key:.3} (n {}), \
+         tempo confidence >= 0.5: {} estimates, {sure:.3} right",
+        sc.a1.len(),
+        sc.key.len(),
+        sc.sure_tempo.len()
+    );
+    assert!(sc.key.len() >= 4, "{} trusted keys", sc.key.len());
+    assert!(a1 >= MIN_TEMPO_A1, "tempo A1 {a1:.3} < {MIN_TEMPO_A1}");
+    assert!(a2 >= MIN_TEMPO_A2, "tempo A2 {a2:.3} < {MIN_TEMPO_A2}");
+    assert!(bf >= MIN_BEAT_F, "beat F {bf:.3} < {MIN_BEAT_F}");
+    assert!(key >= MIN_KEY_MIREX, "key MIREX {key:.3} < {MIN_KEY_MIREX}");
+    assert!(
+        sc.sure_tempo.len() >= MIN_SURE_TEMPI,
+        "{} sure tempi < {MIN_SURE_TEMPI}",
+        sc.sure_tempo.len()
+    );
+    assert!(
+        sure >= MIN_SURE_TEMPO_RIGHT,
+        "sure tempi right {sure:.3} < {MIN_SURE_TEMPO_RIGHT}"
+    );
+}
