@@ -441,6 +441,7 @@ impl Analyzer {
             &self.config.rhythm,
             Some(rhythm::Harmony {
                 chroma: &chroma,
+                level: &self.chroma.level,
                 frame_rate: self.chroma.frame_rate(),
                 start_secs: 0.0,
             }),
@@ -662,4 +663,112 @@ pub fn analyze_file(path: &Path, config: &AnalysisConfig) -> Result<FileAnalysis
         timings,
         audio_secs,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::rhythm::{tonal_mass, Harmony, HARMONIC_MIN_TONAL_MASS};
+
+    const SR: u32 = 44_100;
+
+    /// Xorshift noise in -1..1: drums without pitch.
+    fn noise(state: &mut u64) -> f32 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        (*state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+    }
+
+    /// 16 bars of drums at 120 BPM: a kick with a pitch drop on every beat, a snare (noise
+    /// and a 200 Hz body) on 2 and 4, a tom on the last 8th of each bar and noise hats on
+    /// the 8ths; with `chords`, a C, Am, F, G triad a bar each over them (six harmonics a
+    /// note), at about the drums' level.
+    fn groove(chords: bool) -> Vec<f32> {
+        let beat = 0.5;
+        let secs = 16.0 * 4.0 * beat;
+        let mut x = vec![0.0f32; (secs * f64::from(SR)) as usize];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut add = |x: &mut [f32], t: f64, len: f64, f: &dyn Fn(f64, f32) -> f32| {
+            let start = (t * f64::from(SR)) as usize;
+            for i in 0..(len * f64::from(SR)) as usize {
+                if let Some(s) = x.get_mut(start + i) {
+                    *s += f(i as f64 / f64::from(SR), noise(&mut state));
+                }
+            }
+        };
+        let tau = 2.0 * std::f64::consts::PI;
+        for b in 0..64 {
+            let t = f64::from(b) * beat;
+            add(&mut x, t, 0.25, &|tt, _| {
+                let f = 55.0 * tt + 90.0 / 40.0 * (1.0 - (-tt * 40.0).exp());
+                (0.9 * (tau * f).sin() * (-tt * 14.0).exp()) as f32
+            });
+            if b % 2 == 1 {
+                add(&mut x, t, 0.18, &|tt, n| {
+                    let body = (tau * 200.0 * tt).sin() * (-tt * 30.0).exp();
+                    (0.5 * (0.7 * f64::from(n) * (-tt * 22.0).exp() + 0.4 * body)) as f32
+                });
+            }
+            if b % 4 == 3 {
+                add(&mut x, t + 0.5 * beat, 0.3, &|tt, _| {
+                    (0.6 * (tau * 131.0 * tt).sin() * (-tt * 10.0).exp()) as f32
+                });
+            }
+            for h in [0.0, 0.5] {
+                add(&mut x, t + h * beat, 0.04, &|tt, n| {
+                    (0.3 * f64::from(n) * (-tt * 120.0).exp()) as f32
+                });
+            }
+        }
+        if chords {
+            let triads: [[f64; 3]; 4] = [
+                [60.0, 64.0, 67.0],
+                [57.0, 60.0, 64.0],
+                [53.0, 57.0, 60.0],
+                [55.0, 59.0, 62.0],
+            ];
+            for bar in 0..16 {
+                let t = f64::from(bar) * 4.0 * beat;
+                for &m in &triads[bar as usize % 4] {
+                    let f0 = 440.0 * ((m - 69.0) / 12.0).exp2();
+                    add(&mut x, t, 4.0 * beat, &|tt, _| {
+                        let s: f64 = (1..=6)
+                            .map(|k| (tau * f0 * f64::from(k) * tt).sin() / f64::from(k))
+                            .sum();
+                        (0.08 * s) as f32
+                    });
+                }
+            }
+        }
+        x
+    }
+
+    fn mass_of(x: &[f32]) -> f64 {
+        let mut a = Analyzer::new(SR, 1, AnalysisConfig::default()).expect("analyser");
+        for c in x.chunks(1024) {
+            a.push(&[c]);
+        }
+        a.resampled.clear();
+        a.resampler.finish(&mut a.resampled);
+        a.run_stfts(true);
+        let chroma = a.chroma.pitch_classes();
+        tonal_mass(&Harmony {
+            chroma: &chroma,
+            level: &a.chroma.level,
+            frame_rate: a.chroma.frame_rate(),
+            start_secs: 0.0,
+        })
+    }
+
+    #[test]
+    fn the_chords_check_needs_chords_drums_alone_have_little_tonal_mass() {
+        let (drums, with_chords) = (mass_of(&groove(false)), mass_of(&groove(true)));
+        println!("tonal mass: drums {drums:.2}, drums and chords {with_chords:.2}");
+        assert!(drums < HARMONIC_MIN_TONAL_MASS, "drums alone: {drums:.2}");
+        assert!(
+            with_chords > HARMONIC_MIN_TONAL_MASS,
+            "drums and chords: {with_chords:.2}"
+        );
+    }
 }

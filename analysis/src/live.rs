@@ -404,6 +404,7 @@ impl LiveAnalyzer {
         let chroma = (cn > c0).then(|| self.chroma.pitch_classes_of(c0..cn));
         let harmony = chroma.as_deref().map(|c| rhythm::Harmony {
             chroma: c,
+            level: &self.chroma.level[c0..cn],
             frame_rate: cfr,
             start_secs: (self.chroma_dropped + c0) as f64 / cfr - offset,
         });
