@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 mod common;
-use common::scoring::{beat_f, mean, mirex, read_times};
+use common::scoring::{beat_f, in_parallel, mean, mirex, read_table, read_times, set_from_env};
 
 /// Floors on the whole set (what `scripts/accuracy.sh` printed, less a margin).
 const MIN_TEMPO_A1: f64 = 0.85;
@@ -146,40 +146,25 @@ struct Row {
 }
 
 fn read_truth(dir: &Path) -> Vec<Row> {
-    let path = dir.join("truth").join("truth.tsv");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (is the dev set built?)", path.display()));
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
-    let (file, bpm, bpm_ok, beats, key, key_ok, time_sig) = (
-        col("file"),
-        col("bpm"),
-        col("bpm_trusted"),
-        col("beats_file"),
-        col("key"),
-        col("key_trusted"),
-        col("time_sig"),
-    );
-    let source = col("truth_source");
-    lines
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            let get = |i: usize| f.get(i).copied().unwrap_or("");
-            let trusted_bpm = get(bpm_ok) == "1";
+    read_table(&dir.join("truth").join("truth.tsv"), "dev set")
+        .iter()
+        .map(|r| {
+            let get = |c: &str| r.get(c).map_or("", String::as_str);
+            let trusted_bpm = get("bpm_trusted") == "1";
             Row {
-                file: get(file).to_string(),
-                bpm: trusted_bpm.then(|| get(bpm).parse().ok()).flatten(),
-                beats: (trusted_bpm && !get(beats).is_empty())
-                    .then(|| dir.join("truth").join(get(beats))),
-                key: (get(key_ok) == "1").then(|| Key::parse(get(key))).flatten(),
-                beats_per_bar: match get(time_sig) {
+                file: get("file").to_string(),
+                bpm: trusted_bpm.then(|| get("bpm").parse().ok()).flatten(),
+                beats: (trusted_bpm && !get("beats_file").is_empty())
+                    .then(|| dir.join("truth").join(get("beats_file"))),
+                key: (get("key_trusted") == "1")
+                    .then(|| Key::parse(get("key")))
+                    .flatten(),
+                beats_per_bar: match get("time_sig") {
                     "3/4" => Some(3),
                     "4/4" => Some(4),
                     _ => None,
                 },
-                render: get(source) == "midi-render",
+                render: get("truth_source") == "midi-render",
             }
         })
         .collect()
@@ -256,12 +241,7 @@ fn calibrated(what: &str, right: &[f64], min_n: usize, min_share: f64) {
 
 #[test]
 fn devset_scores_stay_above_their_floors() {
-    let Some(dir) = std::env::var_os("AIDJ_DEVSET").map(PathBuf::from) else {
-        assert!(
-            std::env::var("AIDJ_REQUIRE_DEVSET").as_deref() != Ok("1"),
-            "AIDJ_REQUIRE_DEVSET=1 but AIDJ_DEVSET is not set"
-        );
-        println!("AIDJ_DEVSET not set: dev-set accuracy not measured");
+    let Some(dir) = set_from_env("AIDJ_DEVSET", "AIDJ_REQUIRE_DEVSET", "dev-set accuracy") else {
         return;
     };
     let rows = read_truth(&dir);
@@ -269,79 +249,67 @@ fn devset_scores_stay_above_their_floors() {
     let bars_dir = std::env::var_os("AIDJ_DEVSET_DOWNBEATS").map(PathBuf::from);
     assert!(rows.len() >= 50, "{} truth rows", rows.len());
     let scores = Mutex::new(Scores::default());
-    let next = Mutex::new(0usize);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| loop {
-                let i = {
-                    let mut n = next.lock().expect("lock");
-                    *n += 1;
-                    *n - 1
-                };
-                let Some(row) = rows.get(i) else { break };
-                let fr = analyse(&dir.join(&row.file));
-                let (rh, tonal) = (&fr.rhythm, &fr.tonal);
-                let mut sc = scores.lock().expect("lock");
-                let est = rh.tempo_bpm_global.unwrap_or(f64::NAN);
-                let bpm_agrees = fr.live_bpm.is_some_and(|l| (l / est - 1.0).abs() < 0.02);
-                let agree = bpm_agrees && fr.live_key == tonal.key;
-                sc.live_agree.push(f64::from(u8::from(agree)));
-                sc.bpm_locks.push(fr.bpm_lock.unwrap_or(f64::INFINITY));
-                sc.key_locks.push(fr.key_lock.unwrap_or(f64::INFINITY));
-                let mut line = format!("{:<34} bpm {est:7.2}", row.file);
-                if let Some(t) = row.bpm {
-                    let within = |f: f64| (est - t * f).abs() <= 0.04 * t * f;
-                    sc.a1.push(f64::from(u8::from(within(1.0))));
-                    if rh.tempo_confidence.is_some_and(|c| c >= 0.5) {
-                        sc.sure_tempo.push(f64::from(u8::from(within(1.0))));
-                    }
-                    for &b in &fr.early_sure_bpms {
-                        let right = (b - t).abs() <= 0.04 * t;
-                        sc.sure_live_tempo.push(f64::from(u8::from(right)));
-                    }
-                    let a2 = [1.0, 2.0, 3.0, 0.5, 1.0 / 3.0].into_iter().any(within);
-                    sc.a2.push(f64::from(u8::from(a2)));
-                    line += &format!(" (truth {t:7.2})");
-                }
-                if let Some(k) = row.key {
-                    let est_key = tonal.key.as_deref().and_then(Key::parse);
-                    let m = mirex(k, est_key);
-                    sc.key.push(m);
-                    line += &format!(" key {:?} (truth {}) {m}", tonal.key, k.name());
-                }
-                if let Some(b) = &row.beats {
-                    let truth_beats = read_times(b);
-                    let f = beat_f(&truth_beats, &rh.beat_times);
-                    sc.beat_f.push(f);
-                    line += &format!(" beatF {f:.3}");
-                    if row.render {
-                        if let Some(off) = median_offset(&truth_beats, &rh.beat_times) {
-                            sc.beat_offsets.push(off);
-                            line += &format!(" offset {:+.1} ms", off * 1e3);
-                        }
-                    }
-                }
-                let stem = Path::new(&row.file).with_extension("");
-                let bars_file = bars_dir
-                    .as_ref()
-                    .map(|d| d.join(stem.with_extension("downbeats")))
-                    .filter(|p| p.exists());
-                if let (Some(bars), Some(bpm), Some(b)) = (bars_file, row.bpm, &row.beats) {
-                    let right = downbeats_right(rh, bpm, &read_times(b), &read_times(&bars));
-                    if let Some(right) = right {
-                        sc.downbeats.push(f64::from(u8::from(right)));
-                        line += &format!(" downbeats {}", if right { "right" } else { "off" });
-                    }
-                }
-                if let Some(bar) = row.beats_per_bar {
-                    let right = rh.beats_per_bar() == Some(bar);
-                    sc.metre.push(f64::from(u8::from(right)));
-                    line += &format!(" metre {:?} (truth {bar}/4)", rh.time_signature);
-                }
-                sc.lines.push(line);
-            });
+    in_parallel(&rows, |row| {
+        let fr = analyse(&dir.join(&row.file));
+        let (rh, tonal) = (&fr.rhythm, &fr.tonal);
+        let mut sc = scores.lock().expect("lock");
+        let est = rh.tempo_bpm_global.unwrap_or(f64::NAN);
+        let bpm_agrees = fr.live_bpm.is_some_and(|l| (l / est - 1.0).abs() < 0.02);
+        let agree = bpm_agrees && fr.live_key == tonal.key;
+        sc.live_agree.push(f64::from(u8::from(agree)));
+        sc.bpm_locks.push(fr.bpm_lock.unwrap_or(f64::INFINITY));
+        sc.key_locks.push(fr.key_lock.unwrap_or(f64::INFINITY));
+        let mut line = format!("{:<34} bpm {est:7.2}", row.file);
+        if let Some(t) = row.bpm {
+            let within = |f: f64| (est - t * f).abs() <= 0.04 * t * f;
+            sc.a1.push(f64::from(u8::from(within(1.0))));
+            if rh.tempo_confidence.is_some_and(|c| c >= 0.5) {
+                sc.sure_tempo.push(f64::from(u8::from(within(1.0))));
+            }
+            for &b in &fr.early_sure_bpms {
+                let right = (b - t).abs() <= 0.04 * t;
+                sc.sure_live_tempo.push(f64::from(u8::from(right)));
+            }
+            let a2 = [1.0, 2.0, 3.0, 0.5, 1.0 / 3.0].into_iter().any(within);
+            sc.a2.push(f64::from(u8::from(a2)));
+            line += &format!(" (truth {t:7.2})");
         }
+        if let Some(k) = row.key {
+            let est_key = tonal.key.as_deref().and_then(Key::parse);
+            let m = mirex(k, est_key);
+            sc.key.push(m);
+            line += &format!(" key {:?} (truth {}) {m}", tonal.key, k.name());
+        }
+        if let Some(b) = &row.beats {
+            let truth_beats = read_times(b);
+            let f = beat_f(&truth_beats, &rh.beat_times);
+            sc.beat_f.push(f);
+            line += &format!(" beatF {f:.3}");
+            if row.render {
+                if let Some(off) = median_offset(&truth_beats, &rh.beat_times) {
+                    sc.beat_offsets.push(off);
+                    line += &format!(" offset {:+.1} ms", off * 1e3);
+                }
+            }
+        }
+        let stem = Path::new(&row.file).with_extension("");
+        let bars_file = bars_dir
+            .as_ref()
+            .map(|d| d.join(stem.with_extension("downbeats")))
+            .filter(|p| p.exists());
+        if let (Some(bars), Some(bpm), Some(b)) = (bars_file, row.bpm, &row.beats) {
+            let right = downbeats_right(rh, bpm, &read_times(b), &read_times(&bars));
+            if let Some(right) = right {
+                sc.downbeats.push(f64::from(u8::from(right)));
+                line += &format!(" downbeats {}", if right { "right" } else { "off" });
+            }
+        }
+        if let Some(bar) = row.beats_per_bar {
+            let right = rh.beats_per_bar() == Some(bar);
+            sc.metre.push(f64::from(u8::from(right)));
+            line += &format!(" metre {:?} (truth {bar}/4)", rh.time_signature);
+        }
+        sc.lines.push(line);
     });
     let mut sc = scores.into_inner().expect("lock");
     sc.lines.sort();

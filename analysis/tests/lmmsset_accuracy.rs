@@ -13,15 +13,14 @@
 //! about one file's worth: the dev set has no electronic music, and this set is the
 //! suite's only check of it against exact truth.
 
-use aidj_analysis::decode::AudioFile;
 use aidj_analysis::key::Key;
 use aidj_analysis::report::Analysis;
-use aidj_analysis::{AnalysisConfig, Analyzer};
+use aidj_analysis::{analyze_file, AnalysisConfig};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 mod common;
-use common::scoring::{beat_f, mean, mirex, read_times};
+use common::scoring::{beat_f, in_parallel, mean, mirex, read_table, read_times, set_from_env};
 
 /// Floors on the whole set: 28 of 33 tempi right (0.848; the five misses are octave
 /// choices: projects notated at 170-200 read at half and a dubstep at 140 at 70), all 33
@@ -45,51 +44,28 @@ struct Row {
 }
 
 fn read_truth(dir: &Path) -> Vec<Row> {
-    let path = dir.join("truth.tsv");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (is the LMMS set built?)", path.display()));
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
-    let (file, bpm, bpm_ok, beats, key, key_ok) = (
-        col("file"),
-        col("bpm"),
-        col("bpm_trusted"),
-        col("beats_file"),
-        col("key"),
-        col("key_trusted"),
-    );
-    lines
-        .filter(|l| !l.trim().is_empty())
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            let get = |i: usize| f.get(i).copied().unwrap_or("");
-            (get(bpm_ok) == "1").then(|| Row {
-                file: get(file).to_string(),
-                bpm: get(bpm).parse().expect("bpm"),
-                beats: dir.join(get(beats)),
-                key: (get(key_ok) == "1").then(|| Key::parse(get(key))).flatten(),
-            })
+    read_table(&dir.join("truth.tsv"), "LMMS set")
+        .iter()
+        .filter(|r| r.get("bpm_trusted").map(String::as_str) == Some("1"))
+        .map(|r| {
+            let get = |c: &str| r.get(c).map_or("", String::as_str);
+            Row {
+                file: get("file").to_string(),
+                bpm: get("bpm").parse().expect("bpm"),
+                beats: dir.join(get("beats_file")),
+                key: (get("key_trusted") == "1")
+                    .then(|| Key::parse(get("key")))
+                    .flatten(),
+            }
         })
         .collect()
 }
 
 fn analyse(path: &Path) -> Analysis {
-    let mut file = AudioFile::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut analyzer: Option<Analyzer> = None;
-    while file
-        .next_block()
+    analyze_file(path, &AnalysisConfig::default())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    {
-        let planes = file.block();
-        let rate = file.info().sample_rate;
-        let a = analyzer.get_or_insert_with(|| {
-            Analyzer::new(rate, planes.len(), AnalysisConfig::default()).expect("analyser")
-        });
-        let views: Vec<&[f32]> = planes.iter().map(|p| &p[..]).collect();
-        a.push(&views);
-    }
-    analyzer.expect("audio").finish().0
+        .report
+        .analysis
 }
 
 #[derive(Default)]
@@ -104,53 +80,40 @@ struct Scores {
 
 #[test]
 fn lmmsset_scores_stay_above_their_floors() {
-    let Some(dir) = std::env::var_os("AIDJ_LMMSSET").map(PathBuf::from) else {
-        assert!(
-            std::env::var("AIDJ_REQUIRE_LMMSSET").as_deref() != Ok("1"),
-            "AIDJ_REQUIRE_LMMSSET=1 but AIDJ_LMMSSET is not set"
-        );
-        println!("AIDJ_LMMSSET not set: accuracy on the LMMS set not measured");
+    let Some(dir) = set_from_env(
+        "AIDJ_LMMSSET",
+        "AIDJ_REQUIRE_LMMSSET",
+        "accuracy on the LMMS set",
+    ) else {
         return;
     };
     let rows = read_truth(&dir);
     assert!(rows.len() >= 30, "{} truth rows", rows.len());
     let scores = Mutex::new(Scores::default());
-    let next = Mutex::new(0usize);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| loop {
-                let i = {
-                    let mut n = next.lock().expect("lock");
-                    *n += 1;
-                    *n - 1
-                };
-                let Some(row) = rows.get(i) else { break };
-                let an = analyse(&dir.join("audio").join(&row.file));
-                let (rh, tonal) = (&an.rhythm, &an.tonal.harmony);
-                let est = rh.tempo_bpm_global.unwrap_or(f64::NAN);
-                let within = |f: f64| (est - row.bpm * f).abs() <= 0.04 * row.bpm * f;
-                let f = beat_f(&read_times(&row.beats), &rh.beat_times);
-                let mut sc = scores.lock().expect("lock");
-                sc.a1.push(f64::from(u8::from(within(1.0))));
-                let a2 = [1.0, 2.0, 3.0, 0.5, 1.0 / 3.0].into_iter().any(within);
-                sc.a2.push(f64::from(u8::from(a2)));
-                if rh.tempo_confidence.is_some_and(|c| c >= 0.5) {
-                    sc.sure_tempo.push(f64::from(u8::from(within(1.0))));
-                }
-                sc.beat_f.push(f);
-                let mut line = format!(
-                    "{:<44} bpm {est:7.2} (truth {:6.2}) beatF {f:.3}",
-                    row.file, row.bpm
-                );
-                if let Some(k) = row.key {
-                    let m = mirex(k, tonal.key.as_deref().and_then(Key::parse));
-                    sc.key.push(m);
-                    line += &format!(" key {:?} (truth {}) {m}", tonal.key, k.name());
-                }
-                sc.lines.push(line);
-            });
+    in_parallel(&rows, |row| {
+        let an = analyse(&dir.join("audio").join(&row.file));
+        let (rh, tonal) = (&an.rhythm, &an.tonal.harmony);
+        let est = rh.tempo_bpm_global.unwrap_or(f64::NAN);
+        let within = |f: f64| (est - row.bpm * f).abs() <= 0.04 * row.bpm * f;
+        let f = beat_f(&read_times(&row.beats), &rh.beat_times);
+        let mut sc = scores.lock().expect("lock");
+        sc.a1.push(f64::from(u8::from(within(1.0))));
+        let a2 = [1.0, 2.0, 3.0, 0.5, 1.0 / 3.0].into_iter().any(within);
+        sc.a2.push(f64::from(u8::from(a2)));
+        if rh.tempo_confidence.is_some_and(|c| c >= 0.5) {
+            sc.sure_tempo.push(f64::from(u8::from(within(1.0))));
         }
+        sc.beat_f.push(f);
+        let mut line = format!(
+            "{:<44} bpm {est:7.2} (truth {:6.2}) beatF {f:.3}",
+            row.file, row.bpm
+        );
+        if let Some(k) = row.key {
+            let m = mirex(k, tonal.key.as_deref().and_then(Key::parse));
+            sc.key.push(m);
+            line += &format!(" key {:?} (truth {}) {m}", tonal.key, k.name());
+        }
+        sc.lines.push(line);
     });
     let mut sc = scores.into_inner().expect("lock");
     sc.lines.sort();

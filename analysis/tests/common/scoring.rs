@@ -2,7 +2,9 @@
 //! real recordings against their truth.
 
 use aidj_analysis::key::Key;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// MIREX weighting: 1 exact, 0.5 a fifth either way in the same mode, 0.3 relative,
 /// 0.2 parallel.
@@ -65,4 +67,57 @@ pub fn read_times(path: &Path) -> Vec<f64> {
 
 pub fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len().max(1) as f64
+}
+
+/// The built set named by the environment variable `var`, or `None` (the test says so and
+/// passes) unless `require` is set to 1, when its absence fails the test.
+pub fn set_from_env(var: &str, require: &str, what: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os(var).map(PathBuf::from);
+    if dir.is_none() {
+        assert!(
+            std::env::var(require).as_deref() != Ok("1"),
+            "{require}=1 but {var} is not set"
+        );
+        println!("{var} not set: {what} not measured");
+    }
+    dir
+}
+
+/// Calls `f` on every item, on up to four threads (each file's analysis is one call).
+pub fn in_parallel<T: Sync>(items: &[T], f: impl Fn(&T) + Sync) {
+    let next = Mutex::new(0usize);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = {
+                    let mut n = next.lock().expect("lock");
+                    *n += 1;
+                    *n - 1
+                };
+                let Some(item) = items.get(i) else { break };
+                f(item);
+            });
+        }
+    });
+}
+
+/// The rows of a tab-separated truth table (`score.py`'s `truth.tsv`), each by column name
+/// (a missing cell reads empty); `what` names the set in the error of a missing table.
+pub fn read_table(path: &Path, what: &str) -> Vec<HashMap<String, String>> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e} (is the {what} built?)", path.display()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cells: Vec<&str> = l.split('\t').collect();
+            header
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (h.to_string(), cells.get(i).unwrap_or(&"").to_string()))
+                .collect()
+        })
+        .collect()
 }
