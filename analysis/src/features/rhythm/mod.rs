@@ -61,7 +61,7 @@ const HARMONIC_STEADY_KICK: f64 = 0.7;
 /// off-beats sound different moved beats that were right: a drum-only Hydrogen demo song
 /// (exact truth, `scripts/lmmsset`; mass 2.2) and two X-Moto pieces of drums, bass and
 /// sparse stabs (1.9, 2.6; madmom's beats and ours had agreed). Drum-only patterns score
-/// 0.5-2.2; the 10 pieces the check moves onto the beat by truth or by madmom 3.9-7.4.
+/// 0.5-2.6; the 10 pieces the check moves onto the beat by truth or by madmom 3.9-7.4.
 pub(crate) const HARMONIC_MIN_TONAL_MASS: f64 = 3.0;
 /// A steady grid replaces a tracked path that is not one line when its beats carry at
 /// least this share of the path's mean onset strength. A drifting performance loses its
