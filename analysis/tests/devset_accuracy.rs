@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 mod common;
-use common::scoring::{beat_f, in_parallel, mean, mirex, read_table, read_times, set_from_env};
+use common::scoring::{
+    beat_f, downbeats_right, in_parallel, mean, mirex, read_table, read_times, set_from_env,
+};
 
 /// Floors on the whole set (what `scripts/accuracy.sh` printed, less a margin).
 const MIN_TEMPO_A1: f64 = 0.85;
@@ -210,24 +212,6 @@ fn median_offset(truth: &[f64], est: &[f64]) -> Option<f64> {
     }
     off.sort_by(f64::total_cmp);
     Some(off[off.len() / 2])
-}
-
-/// Share of `times` within 70 ms of one of `truth`.
-fn share_near(times: &[f64], truth: &[f64]) -> f64 {
-    let near = |t: f64| truth.iter().any(|&x| (x - t).abs() <= 0.070);
-    times.iter().filter(|&&t| near(t)).count() as f64 / times.len().max(1) as f64
-}
-
-/// Whether the downbeats of `rh` sit on the bar starts `bars`: `None` unless its tempo is
-/// within 4 % of `bpm` and 90 % of its beats are on the `truth_beats` (a downbeat can only
-/// be right then), else whether 80 % of its downbeats are within 70 ms of a bar start.
-fn downbeats_right(rh: &Rhythm, bpm: f64, truth_beats: &[f64], bars: &[f64]) -> Option<bool> {
-    let est = rh.tempo_bpm_global?;
-    let downs = &rh.downbeat_times;
-    if (est / bpm - 1.0).abs() > 0.04 || rh.beat_times.len() < 8 || downs.len() < 4 {
-        return None;
-    }
-    (share_near(&rh.beat_times, truth_beats) >= 0.9).then(|| share_near(downs, bars) >= 0.8)
 }
 
 /// Asserts a confidence's calibration: `right` holds 1 or 0 for each sure estimate; at

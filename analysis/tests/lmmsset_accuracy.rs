@@ -20,7 +20,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 mod common;
-use common::scoring::{beat_f, in_parallel, mean, mirex, read_table, read_times, set_from_env};
+use common::scoring::{
+    beat_f, downbeats_right, in_parallel, mean, mirex, read_table, read_times, set_from_env,
+};
 
 /// Floors on the whole set: 28 of 33 tempi right (0.848; the five misses are octave
 /// choices: projects notated at 170-200 read at half and a dubstep at 140 at 70), all 33
@@ -35,11 +37,20 @@ const MIN_KEY_MIREX: f64 = 0.66;
 const MIN_SURE_TEMPO_RIGHT: f64 = 0.95;
 /// ... and at least this many of them.
 const MIN_SURE_TEMPI: usize = 18;
+/// Share of the 4/4 projects (whose tempo and beats are right) with their downbeats on the
+/// bar starts of the song editor's grid (80 % of them within 70 ms, as
+/// `scripts/keyset/score_downbeats.py` counts): 13 of 15, 13 of 15 and 13 of 14 over three
+/// builds; one may go ...
+const MIN_DOWNBEATS: f64 = 0.8;
+/// ... of at least this many.
+const MIN_DOWNBEAT_FILES: usize = 12;
 
 struct Row {
     file: String,
     bpm: f64,
     beats: PathBuf,
+    /// Bar starts (4/4 projects only).
+    bars: Option<PathBuf>,
     key: Option<Key>,
 }
 
@@ -53,6 +64,8 @@ fn read_truth(dir: &Path) -> Vec<Row> {
                 file: get("file").to_string(),
                 bpm: get("bpm").parse().expect("bpm"),
                 beats: dir.join(get("beats_file")),
+                bars: Some(dir.join(get("beats_file")).with_extension("downbeats"))
+                    .filter(|p| p.exists()),
                 key: (get("key_trusted") == "1")
                     .then(|| Key::parse(get("key")))
                     .flatten(),
@@ -75,6 +88,7 @@ struct Scores {
     sure_tempo: Vec<f64>,
     key: Vec<f64>,
     beat_f: Vec<f64>,
+    downbeats: Vec<f64>,
     lines: Vec<String>,
 }
 
@@ -95,7 +109,12 @@ fn lmmsset_scores_stay_above_their_floors() {
         let (rh, tonal) = (&an.rhythm, &an.tonal.harmony);
         let est = rh.tempo_bpm_global.unwrap_or(f64::NAN);
         let within = |f: f64| (est - row.bpm * f).abs() <= 0.04 * row.bpm * f;
-        let f = beat_f(&read_times(&row.beats), &rh.beat_times);
+        let truth_beats = read_times(&row.beats);
+        let f = beat_f(&truth_beats, &rh.beat_times);
+        let downbeats = row
+            .bars
+            .as_ref()
+            .and_then(|b| downbeats_right(rh, row.bpm, &truth_beats, &read_times(b)));
         let mut sc = scores.lock().expect("lock");
         sc.a1.push(f64::from(u8::from(within(1.0))));
         let a2 = [1.0, 2.0, 3.0, 0.5, 1.0 / 3.0].into_iter().any(within);
@@ -108,6 +127,14 @@ fn lmmsset_scores_stay_above_their_floors() {
             "{:<44} bpm {est:7.2} (truth {:6.2}) beatF {f:.3}",
             row.file, row.bpm
         );
+        if let Some(right) = downbeats {
+            sc.downbeats.push(f64::from(u8::from(right)));
+            line += if right {
+                " downbeats right"
+            } else {
+                " downbeats off"
+            };
+        }
         if let Some(k) = row.key {
             let m = mirex(k, tonal.key.as_deref().and_then(Key::parse));
             sc.key.push(m);
@@ -121,13 +148,15 @@ fn lmmsset_scores_stay_above_their_floors() {
         println!("{l}");
     }
     let (a1, a2, bf, key) = (mean(&sc.a1), mean(&sc.a2), mean(&sc.beat_f), mean(&sc.key));
-    let sure = mean(&sc.sure_tempo);
+    let (sure, downs) = (mean(&sc.sure_tempo), mean(&sc.downbeats));
     println!(
         "tempo A1 {a1:.3} A2 {a2:.3} (n {}), beat F {bf:.3}, key MIREX {key:.3} (n {}), \
-         tempo confidence >= 0.5: {} estimates, {sure:.3} right",
+         tempo confidence >= 0.5: {} estimates, {sure:.3} right; downbeats right on {downs:.3} \
+         (n {})",
         sc.a1.len(),
         sc.key.len(),
-        sc.sure_tempo.len()
+        sc.sure_tempo.len(),
+        sc.downbeats.len()
     );
     assert!(sc.key.len() >= 4, "{} trusted keys", sc.key.len());
     assert!(a1 >= MIN_TEMPO_A1, "tempo A1 {a1:.3} < {MIN_TEMPO_A1}");
@@ -142,5 +171,14 @@ fn lmmsset_scores_stay_above_their_floors() {
     assert!(
         sure >= MIN_SURE_TEMPO_RIGHT,
         "sure tempi right {sure:.3} < {MIN_SURE_TEMPO_RIGHT}"
+    );
+    assert!(
+        sc.downbeats.len() >= MIN_DOWNBEAT_FILES,
+        "{} projects with bar truth and right beats",
+        sc.downbeats.len()
+    );
+    assert!(
+        downs >= MIN_DOWNBEATS,
+        "downbeats {downs:.3} < {MIN_DOWNBEATS}"
     );
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Analyses the LMMS / Hydrogen set (built by build.sh) with the release aidj and scores
 # tempo, beats and the trusted keys with the dev set's score.py, then the confidence
-# calibration.
+# calibration and the downbeats.
 #   scripts/lmmsset/score.sh [OUTDIR]      (default target/lmmsset)
 # Environment:
 #   AIDJ_DEVSET_SRC  folder of score.py (default ../shared/devset beside the repo)
@@ -30,6 +30,8 @@ echo "== score ($src/score.py)"
 python3 "$src/score.py" "$OUT/truth.tsv" "$OUT/reports"
 echo "== confidence calibration"
 PYTHONPATH=$src python3 scripts/calibration.py --range 60 200 "$OUT/truth.tsv" "$OUT/reports"
+echo "== downbeats (bar starts of the 4/4 projects)"
+python3 scripts/keyset/score_downbeats.py "$OUT" "$OUT/reports" --truth truth.tsv --quiet
 
 if [ "${ESSENTIA:-0}" = 1 ]; then
   echo "== Essentia RhythmExtractor2013 (multifeature) reference"

@@ -3,7 +3,8 @@
 
 Both programs play a project at one tempo from its first tick, and their export starts
 there, so the beats of a render fall on k * 60 / bpm seconds. This writes truth.tsv (the
-columns of ../shared/devset/truth.tsv) and beats/<stem>.beats up to the last sound.
+columns of ../shared/devset/truth.tsv) and beats/<stem>.beats up to the last sound, and for
+LMMS projects in 4/4 the bar starts, every fourth beat from the first (beats/<stem>.downbeats).
 
 The key of an LMMS project comes from its notes, as ../keyset does it for MIDI files: a
 pitch-class histogram weighted by note length and by how often each pattern plays, with
@@ -203,6 +204,14 @@ def main(argv):
         beats = [k * period for k in range(int(last / period) + 1)]
         with open(os.path.join(out, "beats", stem + ".beats"), "w") as f:
             f.write("".join(f"{b:.4f}\n" for b in beats))
+        # Bars: an LMMS project's song editor lays its patterns out in bars from tick 0; only
+        # 4/4 projects (an 8/4 or 1/1 "bar" says little about the phrase) get bar truth.
+        downbeats = os.path.join(out, "beats", stem + ".downbeats")
+        if sig == "4/4":
+            with open(downbeats, "w") as f:
+                f.write("".join(f"{b:.4f}\n" for b in beats[::4]))
+        elif os.path.exists(downbeats):
+            os.remove(downbeats)
         source = "hydrogen-song" if path.endswith(".h2song") else "lmms-project"
         trusted = "0" if automated else "1"
         note = f"{path}; tempo {'automated' if automated else 'constant'}; sound to {last:.1f} s; {key_note}"

@@ -1,6 +1,7 @@
 //! The dev set's scoring (`../shared/devset/score.py`), shared by the tests that score
 //! real recordings against their truth.
 
+use aidj_analysis::features::rhythm::Rhythm;
 use aidj_analysis::key::Key;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -120,4 +121,22 @@ pub fn read_table(path: &Path, what: &str) -> Vec<HashMap<String, String>> {
                 .collect()
         })
         .collect()
+}
+
+/// Share of `times` within 70 ms of one of `truth`.
+pub fn share_near(times: &[f64], truth: &[f64]) -> f64 {
+    let near = |t: f64| truth.iter().any(|&x| (x - t).abs() <= 0.070);
+    times.iter().filter(|&&t| near(t)).count() as f64 / times.len().max(1) as f64
+}
+
+/// Whether the downbeats of `rh` sit on the bar starts `bars`: `None` unless its tempo is
+/// within 4 % of `bpm` and 90 % of its beats are on the `truth_beats` (a downbeat can only
+/// be right then), else whether 80 % of its downbeats are within 70 ms of a bar start.
+pub fn downbeats_right(rh: &Rhythm, bpm: f64, truth_beats: &[f64], bars: &[f64]) -> Option<bool> {
+    let est = rh.tempo_bpm_global?;
+    let downs = &rh.downbeat_times;
+    if (est / bpm - 1.0).abs() > 0.04 || rh.beat_times.len() < 8 || downs.len() < 4 {
+        return None;
+    }
+    (share_near(&rh.beat_times, truth_beats) >= 0.9).then(|| share_near(downs, bars) >= 0.8)
 }
