@@ -20,7 +20,8 @@ use std::sync::Mutex;
 
 mod common;
 use common::scoring::{
-    beat_f, downbeats_right, in_parallel, mean, mirex, read_table, read_times, set_from_env,
+    beat_f, calibrated, downbeats_right, in_parallel, mean, mirex, read_table, read_times,
+    set_from_env,
 };
 
 /// Floors on the whole set (what `scripts/accuracy.sh` printed, less a margin).
@@ -212,15 +213,6 @@ fn median_offset(truth: &[f64], est: &[f64]) -> Option<f64> {
     }
     off.sort_by(f64::total_cmp);
     Some(off[off.len() / 2])
-}
-
-/// Asserts a confidence's calibration: `right` holds 1 or 0 for each sure estimate; at
-/// least `min_n` of them, right at least `min_share` of the time.
-fn calibrated(what: &str, right: &[f64], min_n: usize, min_share: f64) {
-    let share = mean(right);
-    println!("{what}: {} estimates, {share:.3} right", right.len());
-    assert!(right.len() >= min_n, "{what}: {} < {min_n}", right.len());
-    assert!(share >= min_share, "{what}: right {share:.3} < {min_share}");
 }
 
 #[test]

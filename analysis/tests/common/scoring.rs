@@ -140,3 +140,13 @@ pub fn downbeats_right(rh: &Rhythm, bpm: f64, truth_beats: &[f64], bars: &[f64])
     }
     (share_near(&rh.beat_times, truth_beats) >= 0.9).then(|| share_near(downs, bars) >= 0.8)
 }
+
+/// Asserts a share: `right` holds 1 or 0 for each estimate counted (a confidence's sure
+/// estimates, files whose downbeats are checked); at least `min_n` of them, right at least
+/// `min_share` of the time.
+pub fn calibrated(what: &str, right: &[f64], min_n: usize, min_share: f64) {
+    let share = mean(right);
+    println!("{what}: {} estimates, {share:.3} right", right.len());
+    assert!(right.len() >= min_n, "{what}: {} < {min_n}", right.len());
+    assert!(share >= min_share, "{what}: right {share:.3} < {min_share}");
+}
