@@ -75,6 +75,14 @@ if lmms_tools; then
 else
   echo "warning: no lmms / hydrogen / python3-mido; the LMMS set's accuracy test is skipped"
 fi
+# Ensemble accompaniment in many styles and metres with exact truth (scripts/mmaset): MMA
+# (one .deb, downloaded) writes a song per groove of its library and fluidsynth renders it.
+echo "== MMA ensemble set (scripts/mmaset/build.sh)"
+if AIDJ_PYTHON="$PWD/target/py/bin/python" ./scripts/mmaset/build.sh target/mmaset; then
+  export AIDJ_MMASET="$PWD/target/mmaset" AIDJ_REQUIRE_MMASET=1
+else
+  echo "warning: the MMA set could not be built; its accuracy test is skipped"
+fi
 echo "== cargo test"
 cargo test --workspace --quiet 2>&1 | tee target/test-output.txt
 echo "== plugin without the editor (headless build)"
