@@ -36,6 +36,11 @@ def render(out, mma, sf2, row):
     metas = [m for m in midi.tracks[0] if m.type in ('set_tempo', 'time_signature')]
     tempos = {m.tempo for m in metas if m.type == 'set_tempo'}
     sig = next((f'{m.numerator}/{m.denominator}' for m in metas if m.type == 'time_signature'), '')
+    pitched = sum(1 for tr in midi.tracks for m in tr
+                  if m.type == 'note_on' and m.velocity > 0 and m.channel != 9)
+    if pitched == 0:  # a drum machine's pattern alone (the Zoom library): no ensemble, no key
+        os.remove(mid)
+        return None
     assert midi.ticks_per_beat == TICKS_PER_BEAT and len(tempos) == 1 and abs(tempos.pop() - 60e6 / tempo) <= 1, (name, tempos)
     beats_per_bar = int(row['beats_per_bar'])
     bars = int(row['bars'])
@@ -65,7 +70,7 @@ def main(out, mma, sf2, jobs=2):
     with open(os.path.join(out, 'songs.tsv')) as f:
         rows = list(csv.DictReader(f, delimiter='\t'))
     with ThreadPoolExecutor(int(jobs)) as ex:
-        truth = list(ex.map(lambda r: render(out, mma, sf2, r), rows))
+        truth = [t for t in ex.map(lambda r: render(out, mma, sf2, r), rows) if t]
     cols = ['file', 'bpm', 'bpm_trusted', 'beats_file', 'time_sig', 'key', 'key_trusted',
             'truth_source', 'seconds', 'note']
     with open(os.path.join(out, 'truth.tsv'), 'w') as f:
