@@ -11,17 +11,8 @@
 //! bit every time (MMA's humanising is seeded, sox's dither repeatable), so the floors are
 //! what the engine reached (2026-11-29) less about three files' worth.
 
-use aidj_analysis::key::Key;
-use aidj_analysis::report::Analysis;
-use aidj_analysis::{analyze_file, AnalysisConfig};
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
 mod common;
-use common::scoring::{
-    beat_f, calibrated, downbeats_right, in_parallel, mean, mirex, read_table, read_times,
-    set_from_env,
-};
+use common::scoring::{calibrated, mean, set_from_env, RenderScores, RenderTruth};
 
 /// Floors on the whole set: 83 of 100 tempi right (the misses are octave choices: swing
 /// and fast styles at 123-174 read at half, ballads at 62-67 at double, and two compound
@@ -50,50 +41,6 @@ const MIN_DOWNBEATS: f64 = 0.82;
 /// ... of at least this many.
 const MIN_DOWNBEAT_FILES: usize = 75;
 
-struct Row {
-    file: String,
-    bpm: f64,
-    beats: PathBuf,
-    bars: PathBuf,
-    key: Key,
-}
-
-fn read_truth(dir: &Path) -> Vec<Row> {
-    read_table(&dir.join("truth.tsv"), "MMA set")
-        .iter()
-        .map(|r| {
-            let get = |c: &str| r.get(c).map_or("", String::as_str);
-            let beats = dir.join(get("beats_file"));
-            Row {
-                file: get("file").to_string(),
-                bpm: get("bpm").parse().expect("bpm"),
-                bars: beats.with_extension("downbeats"),
-                beats,
-                key: Key::parse(get("key")).expect("key"),
-            }
-        })
-        .collect()
-}
-
-fn analyse(path: &Path) -> Analysis {
-    analyze_file(path, &AnalysisConfig::default())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .report
-        .analysis
-}
-
-#[derive(Default)]
-struct Scores {
-    a1: Vec<f64>,
-    a2: Vec<f64>,
-    sure_tempo: Vec<f64>,
-    key: Vec<f64>,
-    sure_key: Vec<f64>,
-    beat_f: Vec<f64>,
-    downbeats: Vec<f64>,
-    lines: Vec<String>,
-}
-
 #[test]
 fn mmaset_scores_stay_above_their_floors() {
     let Some(dir) = set_from_env(
@@ -103,58 +50,14 @@ fn mmaset_scores_stay_above_their_floors() {
     ) else {
         return;
     };
-    let rows = read_truth(&dir);
+    let rows = RenderTruth::read(&dir, "MMA set");
     assert!(rows.len() >= 95, "{} truth rows", rows.len());
-    let scores = Mutex::new(Scores::default());
-    in_parallel(&rows, |row| {
-        let an = analyse(&dir.join("audio").join(&row.file));
-        let (rh, tonal) = (&an.rhythm, &an.tonal.harmony);
-        let est = rh.tempo_bpm_global.unwrap_or(f64::NAN);
-        let within = |f: f64| (est - row.bpm * f).abs() <= 0.04 * row.bpm * f;
-        let truth_beats = read_times(&row.beats);
-        let f = beat_f(&truth_beats, &rh.beat_times);
-        let downbeats = downbeats_right(rh, row.bpm, &truth_beats, &read_times(&row.bars));
-        let key = tonal.key.as_deref().and_then(Key::parse);
-        let m = mirex(row.key, key);
-        let mut sc = scores.lock().expect("lock");
-        sc.a1.push(f64::from(u8::from(within(1.0))));
-        let a2 = [1.0, 2.0, 3.0, 0.5, 1.0 / 3.0].into_iter().any(within);
-        sc.a2.push(f64::from(u8::from(a2)));
-        if rh.tempo_confidence.is_some_and(|c| c >= 0.5) {
-            sc.sure_tempo.push(f64::from(u8::from(within(1.0))));
-        }
-        if tonal.key_confidence.is_some_and(|c| c >= 0.5) {
-            sc.sure_key.push(f64::from(u8::from(key == Some(row.key))));
-        }
-        sc.beat_f.push(f);
-        sc.key.push(m);
-        let mut line = format!(
-            "{:<28} bpm {est:7.2} (truth {:6.2}) beatF {f:.3} key {:?} (truth {}) {m}",
-            row.file,
-            row.bpm,
-            tonal.key,
-            row.key.name()
-        );
-        if let Some(right) = downbeats {
-            sc.downbeats.push(f64::from(u8::from(right)));
-            line += if right {
-                " downbeats right"
-            } else {
-                " downbeats off"
-            };
-        }
-        sc.lines.push(line);
-    });
-    let mut sc = scores.into_inner().expect("lock");
-    sc.lines.sort();
-    for l in &sc.lines {
-        println!("{l}");
-    }
-    let (a1, a2, bf, key) = (mean(&sc.a1), mean(&sc.a2), mean(&sc.beat_f), mean(&sc.key));
-    println!(
-        "tempo A1 {a1:.3} A2 {a2:.3} (n {}), beat F {bf:.3}, key MIREX {key:.3}",
-        sc.a1.len()
+    assert!(
+        rows.iter().all(|r| r.key.is_some() && r.bars.is_some()),
+        "every song has its key and bars"
     );
+    let sc = RenderScores::of_set(&dir, &rows);
+    let (a1, a2, bf, key) = (mean(&sc.a1), mean(&sc.a2), mean(&sc.beat_f), mean(&sc.key));
     assert!(a1 >= MIN_TEMPO_A1, "tempo A1 {a1:.3} < {MIN_TEMPO_A1}");
     assert!(a2 >= MIN_TEMPO_A2, "tempo A2 {a2:.3} < {MIN_TEMPO_A2}");
     assert!(bf >= MIN_BEAT_F, "beat F {bf:.3} < {MIN_BEAT_F}");

@@ -3,6 +3,8 @@
 
 use aidj_analysis::features::rhythm::Rhythm;
 use aidj_analysis::key::Key;
+use aidj_analysis::report::Analysis;
+use aidj_analysis::{analyze_file, AnalysisConfig};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -149,4 +151,125 @@ pub fn calibrated(what: &str, right: &[f64], min_n: usize, min_share: f64) {
     println!("{what}: {} estimates, {share:.3} right", right.len());
     assert!(right.len() >= min_n, "{what}: {} < {min_n}", right.len());
     assert!(share >= min_share, "{what}: right {share:.3} < {min_share}");
+}
+
+/// One render of a set whose truth is exact (the LMMS and MMA sets): its tempo, beats,
+/// bar starts (where known) and key (where trusted).
+pub struct RenderTruth {
+    pub file: String,
+    pub bpm: f64,
+    pub beats: PathBuf,
+    pub bars: Option<PathBuf>,
+    pub key: Option<Key>,
+}
+
+impl RenderTruth {
+    /// The rows of `dir/truth.tsv` with a trusted tempo; `what` names the set. Bar starts
+    /// are the beats file's `.downbeats` sibling, where it exists.
+    pub fn read(dir: &Path, what: &str) -> Vec<RenderTruth> {
+        read_table(&dir.join("truth.tsv"), what)
+            .iter()
+            .filter(|r| r.get("bpm_trusted").map(String::as_str) == Some("1"))
+            .map(|r| {
+                let get = |c: &str| r.get(c).map_or("", String::as_str);
+                let beats = dir.join(get("beats_file"));
+                RenderTruth {
+                    file: get("file").to_string(),
+                    bpm: get("bpm").parse().expect("bpm"),
+                    bars: Some(beats.with_extension("downbeats")).filter(|p| p.exists()),
+                    beats,
+                    key: (get("key_trusted") == "1")
+                        .then(|| Key::parse(get("key")))
+                        .flatten(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The scores of a set of renders, file by file: 1 or 0 for tempo Accuracy1 and 2, for
+/// each sure tempo (confidence >= 0.5) and sure key, and for each file whose downbeats are
+/// checked; the MIREX weight of each trusted key, each file's beat F and a line per file.
+#[derive(Default)]
+pub struct RenderScores {
+    pub a1: Vec<f64>,
+    pub a2: Vec<f64>,
+    pub sure_tempo: Vec<f64>,
+    pub key: Vec<f64>,
+    pub sure_key: Vec<f64>,
+    pub beat_f: Vec<f64>,
+    pub downbeats: Vec<f64>,
+    pub lines: Vec<String>,
+}
+
+impl RenderScores {
+    /// Analyses every render of `rows` (in `dir/audio`) and scores it.
+    pub fn of_set(dir: &Path, rows: &[RenderTruth]) -> RenderScores {
+        let scores = Mutex::new(RenderScores::default());
+        in_parallel(rows, |row| {
+            let path = dir.join("audio").join(&row.file);
+            let an = analyze_file(&path, &AnalysisConfig::default())
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                .report
+                .analysis;
+            scores.lock().expect("lock").add(row, &an);
+        });
+        let mut sc = scores.into_inner().expect("lock");
+        sc.lines.sort();
+        for l in &sc.lines {
+            println!("{l}");
+        }
+        println!(
+            "tempo A1 {:.3} A2 {:.3} (n {}), beat F {:.3}, key MIREX {:.3} (n {})",
+            mean(&sc.a1),
+            mean(&sc.a2),
+            sc.a1.len(),
+            mean(&sc.beat_f),
+            mean(&sc.key),
+            sc.key.len()
+        );
+        sc
+    }
+
+    fn add(&mut self, row: &RenderTruth, an: &Analysis) {
+        let (rh, tonal) = (&an.rhythm, &an.tonal.harmony);
+        let est = rh.tempo_bpm_global.unwrap_or(f64::NAN);
+        let within = |f: f64| (est - row.bpm * f).abs() <= 0.04 * row.bpm * f;
+        let truth_beats = read_times(&row.beats);
+        let f = beat_f(&truth_beats, &rh.beat_times);
+        let one = |b: bool| f64::from(u8::from(b));
+        self.a1.push(one(within(1.0)));
+        self.a2
+            .push(one([1.0, 2.0, 3.0, 0.5, 1.0 / 3.0].into_iter().any(within)));
+        if rh.tempo_confidence.is_some_and(|c| c >= 0.5) {
+            self.sure_tempo.push(one(within(1.0)));
+        }
+        self.beat_f.push(f);
+        let mut line = format!(
+            "{:<44} bpm {est:7.2} (truth {:6.2}) beatF {f:.3}",
+            row.file, row.bpm
+        );
+        let downbeats = row
+            .bars
+            .as_ref()
+            .and_then(|b| downbeats_right(rh, row.bpm, &truth_beats, &read_times(b)));
+        if let Some(right) = downbeats {
+            self.downbeats.push(one(right));
+            line += if right {
+                " downbeats right"
+            } else {
+                " downbeats off"
+            };
+        }
+        if let Some(k) = row.key {
+            let est_key = tonal.key.as_deref().and_then(Key::parse);
+            let m = mirex(k, est_key);
+            self.key.push(m);
+            if tonal.key_confidence.is_some_and(|c| c >= 0.5) {
+                self.sure_key.push(one(est_key == Some(k)));
+            }
+            line += &format!(" key {:?} (truth {}) {m}", tonal.key, k.name());
+        }
+        self.lines.push(line);
+    }
 }
