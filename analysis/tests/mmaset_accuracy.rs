@@ -12,7 +12,7 @@
 //! what the engine reached (2026-11-29) less about three files' worth.
 
 mod common;
-use common::scoring::{calibrated, mean, set_from_env, RenderScores, RenderTruth};
+use common::scoring::{set_from_env, Floors, RenderScores, RenderTruth};
 
 /// Floors on the whole set: 83 of 100 tempi right (the misses are octave choices: swing
 /// and fast styles at 123-174 read at half, ballads at 62-67 at double, and two compound
@@ -57,27 +57,13 @@ fn mmaset_scores_stay_above_their_floors() {
         "every song has its key and bars"
     );
     let sc = RenderScores::of_set(&dir, &rows);
-    let (a1, a2, bf, key) = (mean(&sc.a1), mean(&sc.a2), mean(&sc.beat_f), mean(&sc.key));
-    assert!(a1 >= MIN_TEMPO_A1, "tempo A1 {a1:.3} < {MIN_TEMPO_A1}");
-    assert!(a2 >= MIN_TEMPO_A2, "tempo A2 {a2:.3} < {MIN_TEMPO_A2}");
-    assert!(bf >= MIN_BEAT_F, "beat F {bf:.3} < {MIN_BEAT_F}");
-    assert!(key >= MIN_KEY_MIREX, "key MIREX {key:.3} < {MIN_KEY_MIREX}");
-    calibrated(
-        "tempo confidence >= 0.5",
-        &sc.sure_tempo,
-        MIN_SURE_TEMPI,
-        MIN_SURE_TEMPO_RIGHT,
-    );
-    calibrated(
-        "key confidence >= 0.5",
-        &sc.sure_key,
-        MIN_SURE_KEYS,
-        MIN_SURE_KEY_RIGHT,
-    );
-    calibrated(
-        "downbeats on the bar starts",
-        &sc.downbeats,
-        MIN_DOWNBEAT_FILES,
-        MIN_DOWNBEATS,
-    );
+    sc.assert_floors(&Floors {
+        tempo_a1: MIN_TEMPO_A1,
+        tempo_a2: MIN_TEMPO_A2,
+        beat_f: MIN_BEAT_F,
+        key_mirex: MIN_KEY_MIREX,
+        sure_tempi: (MIN_SURE_TEMPI, MIN_SURE_TEMPO_RIGHT),
+        sure_keys: Some((MIN_SURE_KEYS, MIN_SURE_KEY_RIGHT)),
+        downbeats: (MIN_DOWNBEAT_FILES, MIN_DOWNBEATS),
+    });
 }

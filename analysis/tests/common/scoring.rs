@@ -273,3 +273,37 @@ impl RenderScores {
         self.lines.push(line);
     }
 }
+
+/// What a render set's test asks of its [`RenderScores`]: means at least these, and the
+/// shares right (at least `.1` of at least `.0` estimates) of the sure tempi, the sure keys
+/// (`None`: not asked) and the downbeats.
+pub struct Floors {
+    pub tempo_a1: f64,
+    pub tempo_a2: f64,
+    pub beat_f: f64,
+    pub key_mirex: f64,
+    pub sure_tempi: (usize, f64),
+    pub sure_keys: Option<(usize, f64)>,
+    pub downbeats: (usize, f64),
+}
+
+impl RenderScores {
+    /// Asserts every floor of `f`.
+    pub fn assert_floors(&self, f: &Floors) {
+        for (what, got, floor) in [
+            ("tempo A1", mean(&self.a1), f.tempo_a1),
+            ("tempo A2", mean(&self.a2), f.tempo_a2),
+            ("beat F", mean(&self.beat_f), f.beat_f),
+            ("key MIREX", mean(&self.key), f.key_mirex),
+        ] {
+            assert!(got >= floor, "{what} {got:.3} < {floor}");
+        }
+        let (n, share) = f.sure_tempi;
+        calibrated("tempo confidence >= 0.5", &self.sure_tempo, n, share);
+        if let Some((n, share)) = f.sure_keys {
+            calibrated("key confidence >= 0.5", &self.sure_key, n, share);
+        }
+        let (n, share) = f.downbeats;
+        calibrated("downbeats on the bar starts", &self.downbeats, n, share);
+    }
+}
