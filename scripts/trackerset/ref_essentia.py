@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference tempo: Essentia RhythmExtractor2013(method="multifeature") per WAV.
+"""Reference tempo: Essentia RhythmExtractor2013(method="multifeature") per WAV or FLAC.
 
     ref_essentia.py AUDIO_DIR OUT_DIR
 
@@ -20,7 +20,8 @@ essentia.log.infoActive = False
 def main(audio_dir, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     rex = es.RhythmExtractor2013(method="multifeature")
-    for wav in sorted(glob.glob(os.path.join(audio_dir, "*.wav"))):
+    for wav in sorted(glob.glob(os.path.join(audio_dir, "*.wav"))
+                      + glob.glob(os.path.join(audio_dir, "*.flac"))):
         stem = os.path.splitext(os.path.basename(wav))[0]
         out = os.path.join(out_dir, stem + ".json")
         if os.path.exists(out):
