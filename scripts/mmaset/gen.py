@@ -1,12 +1,11 @@
 #!/usr/bin/env python3
-"""Writes one MMA song per groove of MMA's standard library, with its truth.
+"""Writes one MMA song per groove of MMA's libraries, with its truth.
 
-    gen.py MMA_LIB OUT_DIR
+    gen.py MMA_LIB OUT_DIR        (MMASET_LIBS=all: every library in ALL_LIBS)
 
 For each groove file of the libraries in LIBS (a style: waltz, bossa nova, swing, rock
-ballad, 6/8 march, house, techno...), a
-song of about 75 s plays the style's main groove, with its "Sus" or "Plus" variant in the
-middle third, over a cadential chord progression in a key drawn for it (seeded by the
+ballad, 6/8 march, house, techno...), a song of about 75 s plays the style's main groove,
+with its "Sus" or "Plus" variant in the middle third, over a cadential chord progression in a key drawn for it (seeded by the
 groove's name, so a rebuild writes the same songs). Writes OUT_DIR/songs/<name>.mma and
 OUT_DIR/songs.tsv (name, groove, beats per bar, tempo, beat unit, bars, key, note).
 
@@ -14,14 +13,14 @@ The tempo is the style's: a range per kind of groove (ballads slow, fast styles 
 waltzes in quarter notes, 6/8 in dotted quarters), drawn within it. Grooves whose own
 documentation says they are written at another beat than the music's ("double the
 tempo": polkas, marches and sambas written in 4 for music in 2) are left out, as their
-notated tempo is not the one MMA plays; so are the metronomes.
+notated tempo is not the one MMA plays; so are the metronomes, intros and endings, and
+reggae, samba and ska.
 """
 import os
 import random
 import re
 import sys
 
-MAJOR_STEPS = [0, 2, 4, 5, 7, 9, 11]
 NAMES_SHARP = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B']
 NAMES_FLAT = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'Gb', 'G', 'Ab', 'A', 'Bb', 'B']
 # Tonics written with flats (major: F Bb Eb Ab Db; minor: D G C F Bb Eb).
