@@ -157,6 +157,17 @@ pub fn treble_score(treble: &[f64; 12], i: usize) -> f64 {
     0.5 * (pearson_rotated(treble, edma, root) + pearson_rotated(treble, temp, root))
 }
 
+/// The chosen key and its runner-up: [`best_two`], with the mode of a near tie decided by
+/// the thirds ([`parallel_by_thirds`]; the parallel key chosen, the scores' best is the
+/// runner-up).
+pub fn chosen_two(scores: &[f64; 24], treble: &[f64; 12]) -> (usize, usize) {
+    let (best, second) = best_two(scores);
+    match parallel_by_thirds(treble, scores, best) {
+        b if b == best => (best, second),
+        other => (other, best),
+    }
+}
+
 /// Between `best` and its parallel key, when their scores differ by less than
 /// [`MINOR_PRIOR`] (the prior decided), the one whose third the chroma holds at least
 /// twice as much of as the other third; else `best`. A bare fifth (a power chord, a bass

@@ -290,11 +290,7 @@ pub fn analyze_range(
     let t_mean = clarity_weighted(&treble, &active);
     let b_mean = clarity_weighted(&bass, &active);
     let scores = keyfind::key_scores(&t_mean, &b_mean);
-    let (best, second) = keyfind::best_two(&scores);
-    let (best, second) = match keyfind::parallel_by_thirds(&t_mean, &scores, best) {
-        b if b == best => (best, second),
-        other => (other, best),
-    };
+    let (best, second) = keyfind::chosen_two(&scores, &t_mean);
     let tie = keyfind::key_confidence(&scores, &t_mean, best) < EDGE_TIE;
     let (best, second) = tonic_from_edges(&treble, &active, fr, tie, (best, second));
     let key = Key::from_index(best as u8);
@@ -380,11 +376,7 @@ pub fn key_of_range(acc: &ChromaAccumulator, frames: Range<usize>) -> Option<(Ke
     }
     let t_mean = clarity_weighted(&treble, &active);
     let scores = keyfind::key_scores(&t_mean, &clarity_weighted(&bass, &active));
-    let (best, second) = keyfind::best_two(&scores);
-    let (best, second) = match keyfind::parallel_by_thirds(&t_mean, &scores, best) {
-        b if b == best => (best, second),
-        other => (other, best),
-    };
+    let (best, second) = keyfind::chosen_two(&scores, &t_mean);
     let tie = keyfind::key_confidence(&scores, &t_mean, best) < EDGE_TIE;
     let (best, _) = tonic_from_edges(&treble, &active, fr, tie, (best, second));
     Some((
