@@ -80,6 +80,13 @@ fi
 echo "== MMA ensemble set (scripts/mmaset/build.sh)"
 if AIDJ_PYTHON="$PWD/target/py/bin/python" ./scripts/mmaset/build.sh target/mmaset; then
   export AIDJ_MMASET="$PWD/target/mmaset" AIDJ_REQUIRE_MMASET=1
+  # The same songs without their drums: an ensemble with no kit.
+  if MMASET_DRUMS=off AIDJ_PYTHON="$PWD/target/py/bin/python" \
+    ./scripts/mmaset/build.sh target/mmaset-nodrums; then
+    export AIDJ_MMASET_NODRUMS="$PWD/target/mmaset-nodrums" AIDJ_REQUIRE_MMASET_NODRUMS=1
+  else
+    echo "warning: the MMA set without drums could not be built; its test is skipped"
+  fi
 else
   echo "warning: the MMA set could not be built; its accuracy test is skipped"
 fi

@@ -10,6 +10,10 @@
 //! test says so and passes, unless `AIDJ_REQUIRE_MMASET=1`. The build is the same bit for
 //! bit every time (MMA's humanising is seeded, sox's dither repeatable), so the floors are
 //! what the engine reached (2026-11-29) less about three files' worth.
+//!
+//! The same songs without their drums (`MMASET_DRUMS=off scripts/mmaset/build.sh`, named
+//! by `AIDJ_MMASET_NODRUMS`, required by `AIDJ_REQUIRE_MMASET_NODRUMS=1`) are an ensemble with no kit: the beat is what the bass, chords
+//! and melody mark. They have floors of their own.
 
 mod common;
 use common::scoring::{set_from_env, Floors, RenderScores, RenderTruth};
@@ -41,29 +45,59 @@ const MIN_DOWNBEATS: f64 = 0.82;
 /// ... of at least this many.
 const MIN_DOWNBEAT_FILES: usize = 75;
 
+/// Floors without the drums: 77 of 100 tempi right (the set's octave misses, and swing,
+/// zydeco and soft rock at 122-139 read at half where only the comping marks the beat: its
+/// chords on 1 and the "and" of 2 leave no periodicity at the beat itself), 97 at an
+/// octave, beat F 0.894 (only a son, whose tumbao bass anticipates the beat, is read on the
+/// off-beat), keys 98 exact; sure tempi 37 of 39 right, sure keys 75 of 76, downbeats on
+/// the bar starts in 68 of 76.
+const NO_DRUMS: Floors = Floors {
+    tempo_a1: 0.74,
+    tempo_a2: 0.94,
+    beat_f: 0.86,
+    key_mirex: 0.96,
+    sure_tempi: (34, 0.92),
+    sure_keys: Some((70, 0.95)),
+    downbeats: (70, 0.85),
+};
+
 #[test]
 fn mmaset_scores_stay_above_their_floors() {
-    let Some(dir) = set_from_env(
+    score_set(
         "AIDJ_MMASET",
         "AIDJ_REQUIRE_MMASET",
-        "accuracy on the MMA set",
-    ) else {
+        "MMA set",
+        &Floors {
+            tempo_a1: MIN_TEMPO_A1,
+            tempo_a2: MIN_TEMPO_A2,
+            beat_f: MIN_BEAT_F,
+            key_mirex: MIN_KEY_MIREX,
+            sure_tempi: (MIN_SURE_TEMPI, MIN_SURE_TEMPO_RIGHT),
+            sure_keys: Some((MIN_SURE_KEYS, MIN_SURE_KEY_RIGHT)),
+            downbeats: (MIN_DOWNBEAT_FILES, MIN_DOWNBEATS),
+        },
+    );
+}
+
+#[test]
+fn mmaset_without_drums_scores_stay_above_their_floors() {
+    score_set(
+        "AIDJ_MMASET_NODRUMS",
+        "AIDJ_REQUIRE_MMASET_NODRUMS",
+        "MMA set without drums",
+        &NO_DRUMS,
+    );
+}
+
+fn score_set(var: &str, require: &str, name: &str, floors: &Floors) {
+    let Some(dir) = set_from_env(var, require, &format!("accuracy on the {name}")) else {
         return;
     };
-    let rows = RenderTruth::read(&dir, "MMA set");
+    let rows = RenderTruth::read(&dir, name);
     assert!(rows.len() >= 95, "{} truth rows", rows.len());
     assert!(
         rows.iter().all(|r| r.key.is_some() && r.bars.is_some()),
         "every song has its key and bars"
     );
-    let sc = RenderScores::of_set(&dir, &rows);
-    sc.assert_floors(&Floors {
-        tempo_a1: MIN_TEMPO_A1,
-        tempo_a2: MIN_TEMPO_A2,
-        beat_f: MIN_BEAT_F,
-        key_mirex: MIN_KEY_MIREX,
-        sure_tempi: (MIN_SURE_TEMPI, MIN_SURE_TEMPO_RIGHT),
-        sure_keys: Some((MIN_SURE_KEYS, MIN_SURE_KEY_RIGHT)),
-        downbeats: (MIN_DOWNBEAT_FILES, MIN_DOWNBEATS),
-    });
+    RenderScores::of_set(&dir, &rows).assert_floors(floors);
 }

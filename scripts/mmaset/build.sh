@@ -6,6 +6,7 @@
 # the same bit for bit.
 #   scripts/mmaset/build.sh [OUTDIR]      then   scripts/mmaset/score.sh [OUTDIR]
 # MMASET_LIBS=all adds the Casio, Yamaha and contributed libraries (217 songs, 2.5 minutes).
+# MMASET_DRUMS=off renders the same songs without their drums (pitched parts alone).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/../../target/mmaset}

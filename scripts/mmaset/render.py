@@ -6,6 +6,8 @@
 For each row of OUT_DIR/songs.tsv: MMA writes the MIDI file (work/<name>.mid), fluidsynth
 renders it (22.05 kHz), sox makes it mono FLAC (audio/<name>.flac, cut 2 s after the last
 bar; `-R` dithers the same way every build, so a rebuild is bit for bit the same).
+With MMASET_DRUMS=off the drum channel is left out of the render: the same songs and truth
+with the pitched parts alone, as an ensemble without a kit plays them.
 The truth comes from the song itself: MMA plays its beats at 60 / tempo seconds from
 tick 0 (checked against the MIDI file's tempo), bars start every `beats_per_bar` beats,
 and the key is the one the progression is written in. A groove counted in eighths (6/8
@@ -21,6 +23,20 @@ from concurrent.futures import ThreadPoolExecutor
 import mido
 
 TICKS_PER_BEAT = 192  # MMA's
+
+
+def without_drums(midi, path):
+    """Writes `midi` to `path` without its drum channel (GM channel 10), times kept."""
+    for track in midi.tracks:
+        kept, carry = [], 0
+        for m in track:
+            if getattr(m, 'channel', None) == 9:
+                carry += m.time
+                continue
+            kept.append(m.copy(time=m.time + carry))
+            carry = 0
+        track[:] = kept
+    midi.save(path)
 
 
 def render(out, mma, sf2, row):
@@ -49,6 +65,8 @@ def render(out, mma, sf2, row):
         period *= 3
         beats_per_bar = 2
     seconds = bars * beats_per_bar * period
+    if os.environ.get('MMASET_DRUMS') == 'off':
+        without_drums(midi, mid)
     subprocess.run(['fluidsynth', '-ni', '-q', '-g', '0.6', '-r', '22050', '-F', wav, sf2, mid],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run(['sox', '-R', wav, '-c', '1', flac, 'trim', '0', f'{seconds + 2.0:.3f}'], check=True)
