@@ -9,6 +9,9 @@
 #   NO_BUILD=1       skip `cargo build` and use the existing target/release/aidj
 #   ESSENTIA=1       also score Essentia's RhythmExtractor2013 (pip install essentia into
 #                    OUTDIR/venv on first use, then about 2 minutes)
+#   LIBROSA=1        also score librosa's beat tracker, the issue's other peer on rendered
+#                    music (pip install librosa into OUTDIR/venv-librosa on first use,
+#                    then about 4 minutes a hundred renders)
 set -euo pipefail
 NAME=$1 OUT=$2 PATTERN=$3 BUILD=$4
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -43,4 +46,15 @@ if [ "${ESSENTIA:-0}" = 1 ]; then
   nice -n 10 "$OUT/venv/bin/python" "$HERE/trackerset/ref_essentia.py" "$OUT/audio" \
     "$OUT/ref_essentia" > "$OUT/essentia.log" 2>&1
   python3 "$src/score.py" "$OUT/truth.tsv" "$OUT/ref_essentia" --quiet
+fi
+
+if [ "${LIBROSA:-0}" = 1 ]; then
+  echo "== librosa beat_track reference"
+  if [ ! -x "$OUT/venv-librosa/bin/python" ]; then
+    python3 -m venv "$OUT/venv-librosa"
+    nice -n 10 "$OUT/venv-librosa/bin/pip" install -q librosa
+  fi
+  nice -n 10 "$OUT/venv-librosa/bin/python" "$HERE/ref_librosa.py" "$OUT/audio" \
+    "$OUT/ref_librosa" > "$OUT/librosa.log" 2>&1
+  python3 "$src/score.py" "$OUT/truth.tsv" "$OUT/ref_librosa" --quiet
 fi
