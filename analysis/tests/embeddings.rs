@@ -270,8 +270,9 @@ mod onnx {
         let model = write_model(dir.path(), "m", &waveform_model(2048), sidecar);
         // Constant windows: every down-sampled frame equals the constant.
         let mut runner = EmbeddingRunner::new(&model, 16_000, 8).expect("runner");
-        let block = vec![0.25f32; 1024];
-        for _ in 0..80 {
+        // Blocks of 640 samples straddle the windows' edges, as a host's blocks do.
+        let block = vec![0.25f32; 640];
+        for _ in 0..128 {
             runner.push(&block);
         }
         let (emb, _) = runner.finish().expect("finish");
